@@ -1,0 +1,43 @@
+"""The per-user store: buckets, blobs, versions, events, search, over SQLite + a content dir.
+
+    store = Store.open(data_dir)
+    book = store.templates.instantiate("book", "My Novel")
+    draft = store.blobs.create({"content": "The storm..."}, bucket_ids=[book.id])
+    store.search("storm")
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reyna_desktop.store.blobs import Blobs
+from reyna_desktop.store.buckets import Buckets
+from reyna_desktop.store.check import CheckReport, check_store
+from reyna_desktop.store.core import DEFAULT_INLINE_THRESHOLD, StoreCore, Tx
+from reyna_desktop.store.search import Search
+from reyna_desktop.store.templates import Templates
+
+__all__ = ["Store", "Tx", "CheckReport"]
+
+
+class Store(StoreCore):
+    def __init__(self, data_dir: Path, *, inline_threshold: int = DEFAULT_INLINE_THRESHOLD,
+                 schema_folders: list[Path] | None = None) -> None:
+        super().__init__(data_dir, inline_threshold=inline_threshold, schema_folders=schema_folders)
+        self.buckets = Buckets(self)
+        self.blobs = Blobs(self)
+        self.search = Search(self)
+        self.templates = Templates(self)
+
+    @classmethod
+    def open(cls, data_dir: Path | str, **kwargs: object) -> Store:
+        return cls(Path(data_dir), **kwargs)  # type: ignore[arg-type]
+
+    def check(self, *, fix_orphans: bool = False) -> CheckReport:
+        return check_store(self, fix_orphans=fix_orphans)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,630 @@
+"""Blobs: versioned, schema-validated content that lives in one or more buckets.
+
+Text data is JSON: inline in SQLite when small, else a file in the content directory. Binary
+blobs (audio, images, compiled books) keep their bytes in the content directory and their
+metadata inline. Every change of content is a new row in `blob_versions`; nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reyna_desktop.errors import InvalidOperation, NotFound, ReynaError
+from reyna_desktop.models import Blob, BlobVersion
+from reyna_desktop.schemas import Schema
+from reyna_desktop.store import media
+from reyna_desktop.store.content import sha256_bytes
+from reyna_desktop.store.text import clean_tags, first_line_title, new_id, now, preview, word_count
+
+if TYPE_CHECKING:
+    from reyna_desktop.store.core import StoreCore, Tx
+
+DEFAULT_SCHEMA = "text-input-v1"
+BLOB_COLUMNS = (
+    "id, schema_id, schema_version, processor_id, storage, content_hash, content_size, title, preview, "
+    "word_count, tags, parent_id, processing_state, processing_meta, version, is_final, created_at, "
+    "updated_at, deleted_at"
+)
+
+
+@dataclass
+class Prepared:
+    """Validated content, ready to be written: what goes in the row and what was written to disk."""
+
+    schema: Schema
+    data: dict[str, Any]
+    storage: str
+    data_column: str | None
+    content_hash: str
+    content_size: int
+    text: str
+
+
+class Blobs:
+    def __init__(self, store: StoreCore) -> None:
+        self.store = store
+
+    # -- reading --------------------------------------------------------------------------
+
+    def get(self, blob_id: str) -> Blob:
+        row = self.store.query_one(f"SELECT {BLOB_COLUMNS} FROM blobs WHERE id = ?", (blob_id,))
+        if row is None:
+            raise NotFound("blob", blob_id)
+        return self._with_buckets([row])[0]
+
+    def exists(self, blob_id: str) -> bool:
+        return self.store.query_one("SELECT 1 FROM blobs WHERE id = ?", (blob_id,)) is not None
+
+    def many(self, blob_ids: list[str]) -> list[Blob]:
+        if not blob_ids:
+            return []
+        marks = ",".join("?" for _ in blob_ids)
+        rows = self.store.query(f"SELECT {BLOB_COLUMNS} FROM blobs WHERE id IN ({marks})", blob_ids)
+        found = {b.id: b for b in self._with_buckets(rows)}
+        return [found[i] for i in blob_ids if i in found]
+
+    def data(self, blob_id: str, version: int | None = None) -> dict[str, Any]:
+        """The blob's data as stored (the given version, or the current one), hash-checked."""
+        if version is None:
+            row = self.store.query_one(
+                "SELECT schema_id, schema_version, storage, data, content_hash FROM blobs WHERE id = ?", (blob_id,)
+            )
+        else:
+            row = self.store.query_one(
+                "SELECT schema_id, schema_version, storage, data, content_hash FROM blob_versions "
+                "WHERE blob_id = ? AND version = ?",
+                (blob_id, version),
+            )
+        if row is None:
+            raise NotFound("blob" if version is None else "blob version", f"{blob_id}" + (f"@{version}" if version else ""))
+        self.store.schemas.check_readable(row["schema_id"], row["schema_version"])
+        if row["data"] is not None:
+            data: dict[str, Any] = json.loads(row["data"])
+            return data
+        raw = self.store.content.read(row["content_hash"], owner=f"blob {blob_id}")
+        loaded: dict[str, Any] = json.loads(raw.decode("utf-8"))
+        return loaded
+
+    def text(self, blob_id: str, version: int | None = None) -> str:
+        """The searchable text of a blob (the draft, the expansion, the message...)."""
+        blob = self.get(blob_id)
+        return self.store.schemas.extract_text(blob.schema_id, self.data(blob_id, version))
+
+    def content(self, blob_id: str, version: int | None = None) -> bytes:
+        """The bytes of a binary blob (audio, image, compiled book), hash-checked."""
+        digest, schema_id = self._binary_digest(blob_id, version)
+        return self.store.content.read(digest, owner=f"blob {blob_id} ({schema_id})")
+
+    def content_path(self, blob_id: str, version: int | None = None) -> Path:
+        """A path to a binary blob's verified file, for players and viewers. Do not write to it."""
+        digest, _ = self._binary_digest(blob_id, version)
+        from reyna_desktop.errors import IntegrityError
+
+        if not self.store.content.verify(digest):
+            raise IntegrityError(f"blob {blob_id}: content file {digest[:12]}… is missing or damaged")
+        return self.store.content.path_for(digest)
+
+    def _binary_digest(self, blob_id: str, version: int | None) -> tuple[str, str]:
+        table, where, params = (
+            ("blobs", "id = ?", (blob_id,)) if version is None
+            else ("blob_versions", "blob_id = ? AND version = ?", (blob_id, version))
+        )
+        row = self.store.query_one(f"SELECT schema_id, content_hash FROM {table} WHERE {where}", params)
+        if row is None:
+            raise NotFound("blob", blob_id)
+        if not self.store.schemas.get(row["schema_id"]).is_binary:
+            raise InvalidOperation(f"blob {blob_id} holds {row['schema_id']} data, not a file; read its data instead")
+        return row["content_hash"], row["schema_id"]
+
+    def in_bucket(
+        self,
+        bucket_id: str,
+        *,
+        recursive: bool = False,
+        schema_ids: list[str] | None = None,
+        tags: list[str] | None = None,
+        include_deleted: bool = False,
+    ) -> list[Blob]:
+        """Blobs of a bucket in their order; with `recursive`, the subtree's too, bucket by bucket."""
+        from reyna_desktop.store.buckets import Buckets
+
+        buckets = Buckets(self.store)
+        order = [b.id for b in buckets.descendants(bucket_id, include_self=True)] if recursive else [buckets.get(bucket_id).id]
+        rank = {b: i for i, b in enumerate(order)}
+        marks = ",".join("?" for _ in order)
+        clauses = [f"bb.bucket_id IN ({marks})"]
+        params: list[Any] = list(order)
+        if not include_deleted:
+            clauses.append("b.deleted_at IS NULL")
+        if schema_ids:
+            clauses.append(f"b.schema_id IN ({','.join('?' for _ in schema_ids)})")
+            params.extend(schema_ids)
+        rows = self.store.query(
+            f"""SELECT {', '.join('b.' + c.strip() for c in BLOB_COLUMNS.split(','))}, bb.bucket_id AS in_bucket,
+                       bb.position AS in_position
+                FROM blob_buckets bb JOIN blobs b ON b.id = bb.blob_id WHERE {' AND '.join(clauses)}""",
+            params,
+        )
+        rows = sorted(rows, key=lambda r: (rank[r["in_bucket"]], r["in_position"], r["created_at"]))
+        seen: set[str] = set()
+        unique = [r for r in rows if not (r["id"] in seen or seen.add(r["id"]))]  # type: ignore[func-returns-value]
+        blobs = self._with_buckets(unique)
+        if tags:
+            wanted = set(tags)
+            blobs = [b for b in blobs if wanted & set(b.tags)]
+        return blobs
+
+    def derived(self, blob_id: str, *, include_deleted: bool = False) -> list[Blob]:
+        """Blobs made from this one (expansions, summaries...), oldest first."""
+        where = "parent_id = ?" + ("" if include_deleted else " AND deleted_at IS NULL")
+        rows = self.store.query(f"SELECT {BLOB_COLUMNS} FROM blobs WHERE {where} ORDER BY created_at, seq", (blob_id,))
+        return self._with_buckets(rows)
+
+    def lineage(self, blob_id: str) -> list[Blob]:
+        """The chain of blobs this one was derived from, nearest first."""
+        out: list[Blob] = []
+        current = self.get(blob_id)
+        while current.parent_id and len(out) < 1000:
+            current = self.get(current.parent_id)
+            out.append(current)
+        return out
+
+    def history(self, blob_id: str) -> list[BlobVersion]:
+        """Every saved version, newest first."""
+        self.get(blob_id)
+        rows = self.store.query(
+            """SELECT blob_id, version, schema_id, schema_version, storage, content_hash, content_size, title,
+                      word_count, note, created_at
+               FROM blob_versions WHERE blob_id = ? ORDER BY version DESC""",
+            (blob_id,),
+        )
+        return [BlobVersion.model_construct(**dict(r)) for r in rows]
+
+    def trashed(self) -> list[Blob]:
+        rows = self.store.query(f"SELECT {BLOB_COLUMNS} FROM blobs WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC")
+        return self._with_buckets(rows)
+
+    # -- writing --------------------------------------------------------------------------
+
+    def create(
+        self,
+        data: dict[str, Any] | None = None,
+        *,
+        schema_id: str = DEFAULT_SCHEMA,
+        bucket_ids: list[str] | tuple[str, ...] = (),
+        title: str | None = None,
+        tags: list[str] | None = None,
+        parent_id: str | None = None,
+        processor_id: str | None = None,
+        processing_state: str | None = None,
+        processing_meta: dict[str, Any] | None = None,
+        content: bytes | None = None,
+        file: Path | None = None,
+        filename: str | None = None,
+        is_final: bool = False,
+    ) -> Blob:
+        """Validate and store a new blob in the given buckets (the first one is its primary)."""
+        bucket_ids = list(dict.fromkeys(bucket_ids))
+        prepared = self._prepare(schema_id, data, content=content, file=file, filename=filename)
+        tags = clean_tags(tags)
+        blob_id = new_id("bl")
+        stamp = now()
+        title = self._title(prepared, title)
+        with self.store.transaction() as tx:
+            for bucket_id in bucket_ids:
+                self._live_bucket(bucket_id)
+            if parent_id is not None and not self.exists(parent_id):
+                raise NotFound("blob", parent_id)
+            cur = tx.execute(
+                """INSERT INTO blobs (id, schema_id, schema_version, processor_id, storage, data, content_hash,
+                       content_size, title, preview, word_count, tags, parent_id, processing_state,
+                       processing_meta, version, is_final, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)""",
+                (
+                    blob_id, prepared.schema.id, prepared.schema.version, processor_id, prepared.storage,
+                    prepared.data_column, prepared.content_hash, prepared.content_size, title,
+                    preview(prepared.text), word_count(prepared.text), _dumps(tags), parent_id, processing_state,
+                    _dumps(processing_meta or {}), int(is_final), stamp, stamp,
+                ),
+            )
+            self._insert_version(tx, blob_id, 1, prepared, title, "created", stamp)
+            self._index(tx, int(cur.lastrowid or 0), title, prepared.text, tags)
+            tx.emit(
+                f"blob.created.{prepared.schema.id}",
+                {"blob_id": blob_id, "schema_id": prepared.schema.id, "bucket_ids": bucket_ids,
+                 "parent_id": parent_id, "processor_id": processor_id},
+            )
+            for index, bucket_id in enumerate(bucket_ids):
+                self._add_member(tx, blob_id, bucket_id, primary=index == 0)
+            return self.get(blob_id)
+
+    def derive(
+        self,
+        parent_id: str,
+        data: dict[str, Any],
+        *,
+        schema_id: str,
+        processor_id: str,
+        processing_meta: dict[str, Any] | None = None,
+        title: str | None = None,
+        bucket_ids: list[str] | None = None,
+        tags: list[str] | None = None,
+    ) -> Blob:
+        """A new blob made from `parent_id`, placed in the parent's live buckets by default."""
+        parent = self.get(parent_id)
+        if bucket_ids is None:
+            bucket_ids = [b for b in parent.bucket_ids if self._is_live_bucket(b)]
+        return self.create(
+            data, schema_id=schema_id, bucket_ids=bucket_ids, title=title, tags=tags, parent_id=parent_id,
+            processor_id=processor_id, processing_state="done", processing_meta=processing_meta,
+        )
+
+    def update(
+        self,
+        blob_id: str,
+        data: dict[str, Any] | None = None,
+        *,
+        title: str | None = None,
+        tags: list[str] | None = None,
+        content: bytes | None = None,
+        file: Path | None = None,
+        filename: str | None = None,
+        note: str = "",
+    ) -> Blob:
+        """Save new data as a new version (nothing is overwritten); same data makes no version."""
+        blob = self.get(blob_id)
+        if blob.deleted_at:
+            raise InvalidOperation(f"blob {blob_id} is in the trash; restore it first")
+        prepared = None
+        if data is not None or content is not None or file is not None:
+            old_data = self.data(blob_id)
+            if data is None and self.store.schemas.get(blob.schema_id).is_binary:
+                data = {k: v for k, v in old_data.items() if k not in ("size", "duration_s", "width", "height")}
+            prepared = self._prepare(blob.schema_id, data, content=content, file=file, filename=filename)
+            # A title that was derived from the text follows the text; one the user chose stays.
+            follows_text = blob.title == self._title_from(blob.schema_id, old_data)
+        stamp = now()
+        with self.store.transaction() as tx:
+            sets: dict[str, Any] = {}
+            changes: list[str] = []
+            if prepared is not None and prepared.content_hash != blob.content_hash:
+                version = blob.version + 1
+                new_title = self._title(prepared, title) if title is not None or follows_text else blob.title
+                sets.update(
+                    schema_version=prepared.schema.version, storage=prepared.storage, data=prepared.data_column,
+                    content_hash=prepared.content_hash, content_size=prepared.content_size, title=new_title,
+                    preview=preview(prepared.text), word_count=word_count(prepared.text), version=version,
+                )
+                self._insert_version(tx, blob_id, version, prepared, new_title, note, stamp)
+                changes.append("data")
+            elif title is not None and title.strip() != blob.title:
+                sets["title"] = title.strip()
+            if "title" in sets and sets["title"] != blob.title:
+                changes.append("title")
+            if tags is not None and clean_tags(tags) != blob.tags:
+                sets["tags"] = _dumps(clean_tags(tags))
+                changes.append("tags")
+            if not sets:
+                return blob
+            sets["updated_at"] = stamp
+            tx.execute(f"UPDATE blobs SET {', '.join(k + ' = ?' for k in sets)} WHERE id = ?", (*sets.values(), blob_id))
+            fresh = self.get(blob_id)
+            text = prepared.text if prepared is not None else self.store.schemas.extract_text(fresh.schema_id, self.data(blob_id))
+            self._reindex(tx, blob_id, fresh.title, text, fresh.tags)
+            tx.emit(f"blob.updated.{fresh.schema_id}", {"blob_id": blob_id, "changes": changes, "version": fresh.version,
+                                                        "bucket_ids": fresh.bucket_ids})
+            return fresh
+
+    def update_text(self, blob_id: str, text: str, *, note: str = "") -> Blob:
+        """Replace the main text field of a text blob, keeping its other fields."""
+        blob = self.get(blob_id)
+        schema = self.store.schemas.get(blob.schema_id)
+        if schema.is_binary or not schema.text_fields:
+            raise InvalidOperation(f"blob {blob_id} ({blob.schema_id}) has no text to edit")
+        data = self.data(blob_id)
+        data[schema.text_fields[0]] = text
+        return self.update(blob_id, data, note=note)
+
+    def restore_version(self, blob_id: str, version: int) -> Blob:
+        """Make an old version current again, as a new version (the history keeps both)."""
+        blob = self.get(blob_id)
+        row = self.store.query_one(
+            "SELECT storage, data, content_hash, title FROM blob_versions WHERE blob_id = ? AND version = ?",
+            (blob_id, version),
+        )
+        if row is None:
+            raise NotFound("version", f"{blob_id}@{version}")
+        schema = self.store.schemas.get(blob.schema_id)
+        old = self.data(blob_id, version)
+        if schema.is_binary:
+            return self.update(blob_id, old, content=self.content(blob_id, version),
+                               filename=old.get("filename"), note=f"restored version {version}")
+        return self.update(blob_id, old, note=f"restored version {version}")
+
+    def set_final(self, blob_id: str, final: bool = True) -> Blob:
+        """Mark the blob the compiler uses for its bucket; others there lose the mark."""
+        blob = self.get(blob_id)
+        with self.store.transaction() as tx:
+            if final and blob.primary_bucket_id:
+                tx.execute(
+                    """UPDATE blobs SET is_final = 0 WHERE is_final = 1 AND id IN (
+                         SELECT blob_id FROM blob_buckets WHERE bucket_id = ?)""",
+                    (blob.primary_bucket_id,),
+                )
+            tx.execute("UPDATE blobs SET is_final = ?, updated_at = ? WHERE id = ?", (int(final), now(), blob_id))
+            tx.emit(f"blob.updated.{blob.schema_id}", {"blob_id": blob_id, "changes": ["is_final"],
+                                                       "bucket_ids": blob.bucket_ids})
+        return self.get(blob_id)
+
+    def set_processing(self, blob_id: str, state: str | None, meta: dict[str, Any] | None = None) -> Blob:
+        blob = self.get(blob_id)
+        with self.store.transaction() as tx:
+            merged = {**blob.processing_meta, **(meta or {})}
+            tx.execute("UPDATE blobs SET processing_state = ?, processing_meta = ? WHERE id = ?",
+                       (state, _dumps(merged), blob_id))
+            tx.emit(f"blob.updated.{blob.schema_id}", {"blob_id": blob_id, "changes": ["processing_state"],
+                                                       "bucket_ids": blob.bucket_ids})
+        return self.get(blob_id)
+
+    def link(self, blob_id: str, bucket_id: str, *, position: int | None = None) -> Blob:
+        """Put the blob in one more bucket (a blob can live in many)."""
+        with self.store.transaction() as tx:
+            blob = self.get(blob_id)
+            self._live_bucket(bucket_id)
+            if bucket_id not in blob.bucket_ids:
+                self._add_member(tx, blob_id, bucket_id, primary=not blob.bucket_ids, position=position)
+            return self.get(blob_id)
+
+    def unlink(self, blob_id: str, bucket_id: str) -> Blob:
+        """Take the blob out of one bucket; it must stay in at least one."""
+        with self.store.transaction() as tx:
+            blob = self.get(blob_id)
+            if bucket_id not in blob.bucket_ids:
+                raise InvalidOperation(f"blob {blob_id} is not in bucket {bucket_id}")
+            if len(blob.bucket_ids) == 1:
+                raise InvalidOperation(
+                    f"blob {blob_id} is only in bucket {bucket_id}; move it elsewhere or delete it instead"
+                )
+            self._remove_member(tx, blob_id, bucket_id)
+            if blob.primary_bucket_id == bucket_id:
+                tx.execute(
+                    "UPDATE blob_buckets SET is_primary = 1 WHERE blob_id = ? AND bucket_id = ?",
+                    (blob_id, next(b for b in blob.bucket_ids if b != bucket_id)),
+                )
+            return self.get(blob_id)
+
+    def move(self, blob_id: str, from_bucket_id: str, to_bucket_id: str, *, position: int | None = None) -> Blob:
+        with self.store.transaction() as tx:
+            blob = self.get(blob_id)
+            if from_bucket_id not in blob.bucket_ids:
+                raise InvalidOperation(f"blob {blob_id} is not in bucket {from_bucket_id}")
+            self._live_bucket(to_bucket_id)
+            was_primary = blob.primary_bucket_id == from_bucket_id
+            self._remove_member(tx, blob_id, from_bucket_id)
+            if to_bucket_id in blob.bucket_ids:
+                if position is not None:
+                    others = [b.id for b in self.in_bucket(to_bucket_id) if b.id != blob_id]
+                    others.insert(max(0, min(position, len(others))), blob_id)
+                    self._set_positions(tx, to_bucket_id, others)
+            else:
+                self._add_member(tx, blob_id, to_bucket_id, primary=was_primary, position=position)
+            if was_primary:
+                tx.execute("UPDATE blob_buckets SET is_primary = 1 WHERE blob_id = ? AND bucket_id = ?",
+                           (blob_id, to_bucket_id))
+            return self.get(blob_id)
+
+    def reorder(self, bucket_id: str, ordered_blob_ids: list[str]) -> None:
+        with self.store.transaction() as tx:
+            current = {b.id for b in self.in_bucket(bucket_id, include_deleted=True)}
+            if set(ordered_blob_ids) != current or len(ordered_blob_ids) != len(current):
+                raise InvalidOperation("reorder must list each blob of the bucket exactly once")
+            self._set_positions(tx, bucket_id, ordered_blob_ids)
+            tx.emit("bucket.updated", {"bucket_id": bucket_id, "changes": ["blob_order"]})
+
+    def trash(self, blob_id: str) -> Blob:
+        with self.store.transaction() as tx:
+            blob = self.get(blob_id)
+            if blob.deleted_at:
+                return blob
+            tx.execute("UPDATE blobs SET deleted_at = ? WHERE id = ?", (now(), blob_id))
+            tx.execute("DELETE FROM blobs_fts WHERE rowid = (SELECT seq FROM blobs WHERE id = ?)", (blob_id,))
+            tx.emit(f"blob.deleted.{blob.schema_id}", {"blob_id": blob_id, "bucket_ids": blob.bucket_ids, "trash": True})
+            return self.get(blob_id)
+
+    def restore(self, blob_id: str) -> Blob:
+        """Take a blob out of the trash."""
+        with self.store.transaction() as tx:
+            blob = self.get(blob_id)
+            if not blob.deleted_at:
+                return blob
+            tx.execute("UPDATE blobs SET deleted_at = NULL WHERE id = ?", (blob_id,))
+            self._reindex(tx, blob_id, blob.title, self.text(blob_id), blob.tags)
+            tx.emit(f"blob.restored.{blob.schema_id}", {"blob_id": blob_id, "bucket_ids": blob.bucket_ids})
+            return self.get(blob_id)
+
+    def purge(self, blob_id: str) -> None:
+        """Delete for good a blob that is in the trash, with all its versions."""
+        with self.store.transaction() as tx:
+            blob = self.get(blob_id)
+            if not blob.deleted_at:
+                raise InvalidOperation(f"blob {blob_id} is not in the trash; delete it first")
+            purge_blob_rows(self.store, tx, [blob_id])
+            tx.emit(f"blob.deleted.{blob.schema_id}", {"blob_id": blob_id, "bucket_ids": blob.bucket_ids, "trash": False})
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _prepare(
+        self,
+        schema_id: str,
+        data: dict[str, Any] | None,
+        *,
+        content: bytes | None,
+        file: Path | None,
+        filename: str | None,
+    ) -> Prepared:
+        schema = self.store.schemas.get(schema_id)
+        if schema.is_binary:
+            return self._prepare_binary(schema, data, content, file, filename)
+        if content is not None or file is not None:
+            raise InvalidOperation(f"{schema_id} blobs hold JSON data, not a file")
+        if data is None:
+            raise InvalidOperation(f"{schema_id} blobs need data")
+        self.store.schemas.validate(schema_id, data)
+        body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        digest = sha256_bytes(body)
+        text = self.store.schemas.extract_text(schema_id, data)
+        if len(body) > self.store.inline_threshold:
+            self.store.content.put_bytes(body)
+            return Prepared(schema, data, "file", None, digest, len(body), text)
+        return Prepared(schema, data, "inline", body.decode("utf-8"), digest, len(body), text)
+
+    def _prepare_binary(
+        self, schema: Schema, data: dict[str, Any] | None, content: bytes | None, file: Path | None, filename: str | None
+    ) -> Prepared:
+        if (content is None) == (file is None):
+            raise InvalidOperation(f"{schema.id} blobs need exactly one file or bytes")
+        tmp: Path | None = None
+        try:
+            if content is not None:
+                fd, name = tempfile.mkstemp(dir=self.store.content.tmp, prefix="describe-")
+                with os.fdopen(fd, "wb") as out:
+                    out.write(content)
+                tmp = source = Path(name)
+                filename = filename or (data or {}).get("filename") or "file.bin"
+            else:
+                assert file is not None
+                source = Path(file)
+                if not source.is_file():
+                    raise ReynaError(f"{source}: no such file")
+            described = media.describe(source, filename or source.name)
+            merged = {**described, **(data or {})}
+            merged["size"] = described["size"]
+            self.store.schemas.validate(schema.id, merged)
+            digest, size = self.store.content.put_file(source)
+        finally:
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+        text = self.store.schemas.extract_text(schema.id, merged)
+        return Prepared(schema, merged, "file", json.dumps(merged, ensure_ascii=False, sort_keys=True), digest, size, text)
+
+    def _title(self, prepared: Prepared, explicit: str | None) -> str:
+        if explicit is not None and explicit.strip():
+            return explicit.strip()[:500]
+        return self._title_from(prepared.schema.id, prepared.data)
+
+    def _title_from(self, schema_id: str, data: dict[str, Any]) -> str:
+        schemas = self.store.schemas
+        return schemas.extract_title(schema_id, data) or first_line_title(schemas.extract_text(schema_id, data))
+
+    def _insert_version(self, tx: Tx, blob_id: str, version: int, p: Prepared, title: str, note: str, stamp: str) -> None:
+        tx.execute(
+            """INSERT INTO blob_versions (blob_id, version, schema_id, schema_version, storage, data, content_hash,
+                   content_size, title, word_count, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (blob_id, version, p.schema.id, p.schema.version, p.storage, p.data_column, p.content_hash,
+             p.content_size, title, word_count(p.text), note, stamp),
+        )
+
+    def _live_bucket(self, bucket_id: str) -> None:
+        row = self.store.query_one("SELECT deleted_at FROM buckets WHERE id = ?", (bucket_id,))
+        if row is None:
+            raise NotFound("bucket", bucket_id)
+        if row["deleted_at"]:
+            raise InvalidOperation(f"bucket {bucket_id} is in the trash; restore it first")
+
+    def _is_live_bucket(self, bucket_id: str) -> bool:
+        row = self.store.query_one("SELECT deleted_at FROM buckets WHERE id = ?", (bucket_id,))
+        return row is not None and row["deleted_at"] is None
+
+    def _add_member(self, tx: Tx, blob_id: str, bucket_id: str, *, primary: bool, position: int | None = None) -> None:
+        if position is None:
+            row = tx.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM blob_buckets WHERE bucket_id = ?", (bucket_id,)).fetchone()
+            position = int(row[0])
+        else:
+            tx.execute("UPDATE blob_buckets SET position = position + 1 WHERE bucket_id = ? AND position >= ?",
+                       (bucket_id, position))
+        tx.execute(
+            "INSERT INTO blob_buckets (blob_id, bucket_id, position, is_primary, added_at) VALUES (?, ?, ?, ?, ?)",
+            (blob_id, bucket_id, position, int(primary), now()),
+        )
+        tx.emit("bucket.blob.added", {"bucket_id": bucket_id, "blob_id": blob_id, "blob_count": self._count(tx, bucket_id)})
+
+    def _remove_member(self, tx: Tx, blob_id: str, bucket_id: str) -> None:
+        tx.execute("DELETE FROM blob_buckets WHERE blob_id = ? AND bucket_id = ?", (blob_id, bucket_id))
+        tx.emit("bucket.blob.removed", {"bucket_id": bucket_id, "blob_id": blob_id, "blob_count": self._count(tx, bucket_id)})
+
+    @staticmethod
+    def _count(tx: Tx, bucket_id: str) -> int:
+        return int(tx.execute("SELECT COUNT(*) FROM blob_buckets WHERE bucket_id = ?", (bucket_id,)).fetchone()[0])
+
+    @staticmethod
+    def _set_positions(tx: Tx, bucket_id: str, ordered: list[str]) -> None:
+        tx.conn.executemany(
+            "UPDATE blob_buckets SET position = ? WHERE bucket_id = ? AND blob_id = ?",
+            [(i, bucket_id, b) for i, b in enumerate(ordered)],
+        )
+
+    @staticmethod
+    def _index(tx: Tx, seq: int, title: str, text: str, tags: list[str]) -> None:
+        tx.execute("INSERT INTO blobs_fts (rowid, title, body, tags) VALUES (?, ?, ?, ?)", (seq, title, text, " ".join(tags)))
+
+    def _reindex(self, tx: Tx, blob_id: str, title: str, text: str, tags: list[str]) -> None:
+        seq = tx.execute("SELECT seq FROM blobs WHERE id = ?", (blob_id,)).fetchone()[0]
+        tx.execute("DELETE FROM blobs_fts WHERE rowid = ?", (seq,))
+        self._index(tx, seq, title, text, tags)
+
+    def _with_buckets(self, rows: list[sqlite3.Row]) -> list[Blob]:
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        members: dict[str, list[tuple[int, str]]] = {}
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            for m in self.store.query(
+                f"SELECT blob_id, bucket_id, is_primary FROM blob_buckets WHERE blob_id IN ({','.join('?' for _ in chunk)})",
+                chunk,
+            ):
+                members.setdefault(m["blob_id"], []).append((-m["is_primary"], m["bucket_id"]))
+        out = []
+        for r in rows:
+            mine = sorted(members.get(r["id"], []))
+            out.append(
+                Blob.model_construct(
+                    id=r["id"], schema_id=r["schema_id"], schema_version=r["schema_version"],
+                    processor_id=r["processor_id"], storage=r["storage"], content_hash=r["content_hash"],
+                    content_size=r["content_size"], title=r["title"], preview=r["preview"], word_count=r["word_count"],
+                    tags=json.loads(r["tags"]), parent_id=r["parent_id"], processing_state=r["processing_state"],
+                    processing_meta=json.loads(r["processing_meta"]), version=r["version"], is_final=bool(r["is_final"]),
+                    created_at=r["created_at"], updated_at=r["updated_at"], deleted_at=r["deleted_at"],
+                    bucket_ids=[b for _, b in mine], primary_bucket_id=mine[0][1] if mine and mine[0][0] == -1 else None,
+                )
+            )
+        return out
+
+
+def purge_blob_rows(store: StoreCore, tx: Tx, blob_ids: list[str]) -> int:
+    """Delete blobs and their versions; remove content files no longer referenced after commit."""
+    if not blob_ids:
+        return 0
+    hashes: set[str] = set()
+    for blob_id in blob_ids:
+        for row in tx.execute("SELECT content_hash, storage FROM blob_versions WHERE blob_id = ?", (blob_id,)):
+            if row["storage"] == "file":
+                hashes.add(row["content_hash"])
+        tx.execute("DELETE FROM blobs_fts WHERE rowid = (SELECT seq FROM blobs WHERE id = ?)", (blob_id,))
+        tx.execute("DELETE FROM blobs WHERE id = ?", (blob_id,))
+    unused = [
+        h for h in hashes
+        if tx.execute("SELECT 1 FROM blob_versions WHERE content_hash = ? AND storage = 'file' LIMIT 1", (h,)).fetchone() is None
+    ]
+    tx.after_commit.append(lambda: [store.content.remove(h) for h in unused])
+    return len(blob_ids)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
