@@ -36,3 +36,29 @@ class IntegrityError(ReynaError):
 
 class StoreLocked(ReynaError):
     """Another Reyna process holds the store for writing."""
+
+
+class StorageUnavailable(ReynaError):
+    """The disk refused a write (full, read-only, no permission); the store was left unchanged."""
+
+
+def storage_error(exc: BaseException, where: object) -> StorageUnavailable | None:
+    """A clear StorageUnavailable for a disk-full / read-only failure (sqlite3 or OSError), else None."""
+    import errno
+
+    text = str(exc).lower()
+    code = getattr(exc, "errno", None)
+    if code in (errno.ENOSPC, errno.EDQUOT) or "disk is full" in text or "disk quota" in text:
+        reason = "the disk is full"
+    elif code == errno.EROFS or "readonly database" in text or "read-only file system" in text:
+        reason = "the disk is read-only"
+    elif code in (errno.EACCES, errno.EPERM):
+        reason = "permission was denied"
+    elif code == errno.EFBIG or "disk i/o error" in text:
+        reason = "the disk refused the write (I/O error)"
+    else:
+        return None
+    return StorageUnavailable(
+        f"cannot save to {where}: {reason}; nothing was changed in the store. "
+        "Free some space or make the folder writable, then save again."
+    )

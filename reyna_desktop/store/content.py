@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from reyna_desktop.errors import IntegrityError, ReynaError
+from reyna_desktop.errors import IntegrityError, ReynaError, storage_error
 
 CHUNK = 1024 * 1024
 
@@ -46,7 +46,10 @@ class ContentStore:
     def put_bytes(self, data: bytes) -> tuple[str, int]:
         digest = sha256_bytes(data)
         if not self.has(digest):
-            self._write(digest, [data])
+            try:
+                self._write(digest, [data])
+            except OSError as exc:
+                raise (storage_error(exc, self.root) or exc) from exc
         return digest, len(data)
 
     def put_stream(self, stream: BinaryIO) -> tuple[str, int]:
@@ -69,6 +72,9 @@ class ContentStore:
             else:
                 self._place(tmp, digest)
             return digest, size
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise (storage_error(exc, self.root) or exc) from exc
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from reyna_desktop import paths
+from reyna_desktop.errors import storage_error
 from reyna_desktop.models import Event
 from reyna_desktop.schemas import SchemaRegistry
 from reyna_desktop.store import db
@@ -108,6 +109,10 @@ class StoreCore:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
                     raise
+            except (sqlite3.OperationalError, OSError) as exc:
+                if (clear := storage_error(exc, self.data_dir)) is None:
+                    raise
+                raise clear from exc
             finally:
                 self._local.tx = None
         for hook in tx.after_commit:
