@@ -163,8 +163,9 @@ def _m1_initial(conn: sqlite3.Connection) -> None:
         );
 
         CREATE VIRTUAL TABLE blobs_fts USING fts5(title, body, tags, tokenize = 'unicode61 remove_diacritics 2');
-        CREATE VIRTUAL TABLE buckets_fts USING fts5(name, description, tags, tokenize = 'unicode61 remove_diacritics 2');
-        """
+        CREATE VIRTUAL TABLE buckets_fts USING fts5(
+            name, description, tags, tokenize = 'unicode61 remove_diacritics 2');
+        """,
     )
 
 
