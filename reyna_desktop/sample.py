@@ -7,31 +7,45 @@ from reyna_desktop.store import Store
 
 BOOK_CHAPTERS = {
     "Part One: The Harbour": [
-        ("The Lighthouse Keeper",
-         "Mara climbed the hundred steps of the lighthouse every evening. Tonight the lamp would not light. "
-         "Below her, the fishing boats were already turning for home.\n\n"
-         "She found the wick dry and the oil can empty. Someone had been here before her."),
-        ("A Letter From the Sea",
-         "The bottle washed up at dawn. Inside was a letter addressed to her mother, who had been gone "
-         "for twenty years.\n\n***\n\nMara read it twice, then a third time, before she understood the date."),
+        (
+            "The Lighthouse Keeper",
+            "Mara climbed the hundred steps of the lighthouse every evening. Tonight the lamp would not light. "
+            "Below her, the fishing boats were already turning for home.\n\n"
+            "She found the wick dry and the oil can empty. Someone had been here before her.",
+        ),
+        (
+            "A Letter From the Sea",
+            "The bottle washed up at dawn. Inside was a letter addressed to her mother, who had been gone "
+            "for twenty years.\n\n***\n\nMara read it twice, then a third time, before she understood the date.",
+        ),
     ],
     "Part Two: The Crossing": [
-        ("Storm Warning",
-         "\"You can't take the boat out in this,\" said Tomas.\n\n\"Watch me,\" Mara said, and cast off the line."),
-        ("The Island",
-         "The island was smaller than the map promised. A single path led from the shingle beach "
-         "to a house with lit windows."),
+        (
+            "Storm Warning",
+            '"You can\'t take the boat out in this," said Tomas.\n\n"Watch me," Mara said, and cast off the line.',
+        ),
+        (
+            "The Island",
+            "The island was smaller than the map promised. A single path led from the shingle beach "
+            "to a house with lit windows.",
+        ),
     ],
 }
 
 SONGS = [
-    ("Harbour Lights", "{title: Harbour Lights}\n{artist: The Keepers}\n{key: G}\n\n"
-     "[G]Lamps along the [C]harbour wall\n[G]Boats come home be[D]fore the squall\n\n"
-     "{start_of_chorus}\n[C]Shine, shine, [G]harbour lights\n[D]Guide me home to[G]night\n{end_of_chorus}\n\n"
-     "[G]Salt upon the [C]window pane\n[G]Mother's letter [D]home again\n\n{chorus}\n"),
-    ("Northern Crossing", "{title: Northern Crossing}\n{artist: The Keepers}\n{key: Am}\n{capo: 2}\n\n"
-     "[Am]Cast the line and [F]leave the shore\n[C]Nobody sails this [G]way no more\n\n"
-     "{comment: Slow, half time}\n[Am]Wind is rising, [F]sky is grey\n[C]Island waiting [G]far a[Am]way\n"),
+    (
+        "Harbour Lights",
+        "{title: Harbour Lights}\n{artist: The Keepers}\n{key: G}\n\n"
+        "[G]Lamps along the [C]harbour wall\n[G]Boats come home be[D]fore the squall\n\n"
+        "{start_of_chorus}\n[C]Shine, shine, [G]harbour lights\n[D]Guide me home to[G]night\n{end_of_chorus}\n\n"
+        "[G]Salt upon the [C]window pane\n[G]Mother's letter [D]home again\n\n{chorus}\n",
+    ),
+    (
+        "Northern Crossing",
+        "{title: Northern Crossing}\n{artist: The Keepers}\n{key: Am}\n{capo: 2}\n\n"
+        "[Am]Cast the line and [F]leave the shore\n[C]Nobody sails this [G]way no more\n\n"
+        "{comment: Slow, half time}\n[Am]Wind is rising, [F]sky is grey\n[C]Island waiting [G]far a[Am]way\n",
+    ),
 ]
 
 
@@ -45,12 +59,20 @@ def ensure_sample_project(store: Store) -> list[Bucket]:
 
 def _book(store: Store) -> Bucket:
     book = store.buckets.create(
-        "The Lighthouse at the End of the World", "book",
+        "The Lighthouse at the End of the World",
+        "book",
         description="A sample novel: try expanding a chapter, chatting about it, or compiling it to EPUB.",
-        metadata={"title": "The Lighthouse at the End of the World", "subtitle": "A Sample Novel",
-                  "author": "Reyna Sample", "author_file_as": "Sample, Reyna", "language": "en",
-                  "rights": "© the author. All rights reserved.", "dedication": "For everyone who keeps a light on.",
-                  "description": "A lighthouse keeper finds a letter from her vanished mother.", "target_words": 60000},
+        metadata={
+            "title": "The Lighthouse at the End of the World",
+            "subtitle": "A Sample Novel",
+            "author": "Reyna Sample",
+            "author_file_as": "Sample, Reyna",
+            "language": "en",
+            "rights": "© the author. All rights reserved.",
+            "dedication": "For everyone who keeps a light on.",
+            "description": "A lighthouse keeper finds a letter from her vanished mother.",
+            "target_words": 60000,
+        },
     )
     store.buckets.create("Front Matter", "front-matter", parent_id=book.id)
     number = 0
@@ -58,29 +80,52 @@ def _book(store: Store) -> Bucket:
         part = store.buckets.create(part_name, "part", parent_id=book.id)
         for title, text in chapters:
             number += 1
-            chapter = store.buckets.create(title, "chapter", parent_id=part.id,
-                                           metadata={"chapter_number": number, "target_words": 2500, "status": "draft"})
-            store.blobs.create({"content": text, "role": "draft"}, bucket_ids=[chapter.id], title=f"{title} (draft)",
-                               tags=["draft"])
+            chapter = store.buckets.create(
+                title,
+                "chapter",
+                parent_id=part.id,
+                metadata={"chapter_number": number, "target_words": 2500, "status": "draft"},
+            )
+            store.blobs.create(
+                {"content": text, "role": "draft"}, bucket_ids=[chapter.id], title=f"{title} (draft)", tags=["draft"]
+            )
     notes = store.buckets.create("Research & Notes", "research", parent_id=book.id)
-    store.blobs.create({"content": "# Lighthouses\n\nFresnel lenses, oil lamps, the keeper's log. "
-                        "Keepers kept watch in shifts through the night.", "role": "notes"},
-                       bucket_ids=[notes.id], tags=["research"])
+    store.blobs.create(
+        {
+            "content": "# Lighthouses\n\nFresnel lenses, oil lamps, the keeper's log. "
+            "Keepers kept watch in shifts through the night.",
+            "role": "notes",
+        },
+        bucket_ids=[notes.id],
+        tags=["research"],
+    )
     cast = store.buckets.create("Characters", "characters", parent_id=book.id)
-    store.blobs.create({"content": "# Mara\n\nThe keeper. Thirty-four, stubborn, reads the weather better than people.",
-                        "role": "notes"}, bucket_ids=[cast.id], tags=["character"])
+    store.blobs.create(
+        {
+            "content": "# Mara\n\nThe keeper. Thirty-four, stubborn, reads the weather better than people.",
+            "role": "notes",
+        },
+        bucket_ids=[cast.id],
+        tags=["character"],
+    )
     return book
 
 
 def _album(store: Store) -> Bucket:
-    album = store.buckets.create("Harbour Songs", "album", description="A sample album with chord charts.",
-                                 metadata={"title": "Harbour Songs", "artist": "The Keepers", "target_tracks": 8})
+    album = store.buckets.create(
+        "Harbour Songs",
+        "album",
+        description="A sample album with chord charts.",
+        metadata={"title": "Harbour Songs", "artist": "The Keepers", "target_tracks": 8},
+    )
     tracks = store.buckets.create("Tracks", "tracks", parent_id=album.id)
     for number, (title, source) in enumerate(SONGS, start=1):
-        track = store.buckets.create(title, "track", parent_id=tracks.id,
-                                     metadata={"track_number": number, "status": "demo"})
-        store.blobs.create({"source": source, "title": title}, schema_id="chordpro-v1", bucket_ids=[track.id],
-                           tags=["lyrics"])
+        track = store.buckets.create(
+            title, "track", parent_id=tracks.id, metadata={"track_number": number, "status": "demo"}
+        )
+        store.blobs.create(
+            {"source": source, "title": title}, schema_id="chordpro-v1", bucket_ids=[track.id], tags=["lyrics"]
+        )
     store.buckets.create("Demos & Ideas", "demos", parent_id=album.id)
     return album
 
@@ -88,8 +133,13 @@ def _album(store: Store) -> Bucket:
 def _conversation(store: Store) -> Bucket:
     book = store.buckets.all(type="book")[0]
     return store.buckets.create(
-        "Talking about the lighthouse", "conversation",
+        "Talking about the lighthouse",
+        "conversation",
         description="Ask the local model about your book; answers cite the chapters they used.",
-        metadata={"participants": ["me", "assistant"], "topic": "The sample novel", "attached_bucket_id": book.id,
-                  "system_prompt": "You are a helpful writing assistant. Answer briefly."},
+        metadata={
+            "participants": ["me", "assistant"],
+            "topic": "The sample novel",
+            "attached_bucket_id": book.id,
+            "system_prompt": "You are a helpful writing assistant. Answer briefly.",
+        },
     )

@@ -27,7 +27,7 @@ def private_dirs(tmp_path: Path, session_cache: Path, monkeypatch: pytest.Monkey
 
 
 @pytest.fixture
-def store(private_dirs: Path) -> Iterator["Store"]:  # noqa: F821
+def store(private_dirs: Path) -> Iterator[Store]:  # noqa: F821
     from reyna_desktop.store import Store
 
     with Store.open(private_dirs) as opened:

@@ -18,10 +18,16 @@ from reyna_desktop.store import Store, media
 
 
 def register(subparsers: Any) -> None:
-    _bucket_commands(subparsers.add_parser("bucket", help="create, list and change buckets").add_subparsers(
-        dest="bucket_command", metavar="ACTION", required=True))
-    _blob_commands(subparsers.add_parser("blob", help="add, change and version blobs").add_subparsers(
-        dest="blob_command", metavar="ACTION", required=True))
+    _bucket_commands(
+        subparsers.add_parser("bucket", help="create, list and change buckets").add_subparsers(
+            dest="bucket_command", metavar="ACTION", required=True
+        )
+    )
+    _blob_commands(
+        subparsers.add_parser("blob", help="add, change and version blobs").add_subparsers(
+            dest="blob_command", metavar="ACTION", required=True
+        )
+    )
     p = add_command(subparsers, "search", search, "full-text search over blobs and buckets", _format_hits)
     p.add_argument("query")
     p.add_argument("--types", help="comma-separated bucket types to search within (e.g. book,research)")
@@ -29,7 +35,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--within", help="only inside this bucket's subtree")
     p.add_argument("--limit", type=int, default=20)
     templates = subparsers.add_parser("template", help="bucket templates").add_subparsers(
-        dest="template_command", metavar="ACTION", required=True)
+        dest="template_command", metavar="ACTION", required=True
+    )
     add_command(templates, "list", template_list, "list built-in and user templates", _format_templates)
     p = add_command(subparsers, "check", check, "check the database and every content file", _format_check)
     p.add_argument("--fix", action="store_true", help="remove orphaned content files")
@@ -40,6 +47,7 @@ def register(subparsers: Any) -> None:
 
 
 # -- buckets ----------------------------------------------------------------------------------
+
 
 def _bucket_commands(sub: Any) -> None:
     p = add_command(sub, "create", bucket_create, "create a bucket (or a tree from a template)", _format_bucket)
@@ -94,8 +102,9 @@ def bucket_create(ctx: CommandContext) -> Bucket:
         if a.tag or a.description:
             bucket = ctx.store.buckets.update(bucket.id, add_tags=a.tag, description=a.description or None)
         return bucket
-    return ctx.store.buckets.create(a.name, a.type or "folder", parent_id=a.parent, metadata=meta,
-                                    description=a.description, tags=a.tag)
+    return ctx.store.buckets.create(
+        a.name, a.type or "folder", parent_id=a.parent, metadata=meta, description=a.description, tags=a.tag
+    )
 
 
 def bucket_list(ctx: CommandContext) -> list[Bucket]:
@@ -115,8 +124,11 @@ def bucket_tree(ctx: CommandContext) -> dict[str, Any]:
     nodes = store.buckets.descendants(root.id, include_self=True)
     by_id: dict[str, dict[str, Any]] = {}
     for bucket in nodes:
-        node = {**bucket.model_dump(mode="json", include={"id", "name", "type", "depth", "metadata", "tags"}),
-                "blobs": [_blob_summary(b) for b in store.blobs.in_bucket(bucket.id)], "children": []}
+        node = {
+            **bucket.model_dump(mode="json", include={"id", "name", "type", "depth", "metadata", "tags"}),
+            "blobs": [_blob_summary(b) for b in store.blobs.in_bucket(bucket.id)],
+            "children": [],
+        }
         by_id[bucket.id] = node
         if bucket.parent_id in by_id and bucket.id != root.id:
             by_id[bucket.parent_id]["children"].append(node)
@@ -132,8 +144,16 @@ def bucket_update(ctx: CommandContext) -> Bucket:
     a = ctx.args
     meta = _json_object(a.meta, "--meta") if a.meta else None
     auto = None if a.auto_process is None else [p for p in a.auto_process if p]
-    return ctx.store.buckets.update(a.id, metadata=meta, merge_metadata=a.merge, description=a.description,
-                                    type=a.type, add_tags=a.tag, remove_tags=a.untag, auto_processors=auto)
+    return ctx.store.buckets.update(
+        a.id,
+        metadata=meta,
+        merge_metadata=a.merge,
+        description=a.description,
+        type=a.type,
+        add_tags=a.tag,
+        remove_tags=a.untag,
+        auto_processors=auto,
+    )
 
 
 def bucket_rename(ctx: CommandContext) -> Bucket:
@@ -162,6 +182,7 @@ def bucket_stats(ctx: CommandContext) -> dict[str, Any]:
 
 # -- blobs ------------------------------------------------------------------------------------
 
+
 def _content_arguments(p: argparse.ArgumentParser) -> None:
     source = p.add_mutually_exclusive_group()
     source.add_argument("--text", help="the text (Markdown); '-' reads standard input")
@@ -189,7 +210,9 @@ def _blob_commands(sub: Any) -> None:
     _content_arguments(p)
     p = add_command(sub, "history", blob_history, "every saved version, newest first", _format_history)
     p.add_argument("id")
-    p = add_command(sub, "restore", blob_restore, "restore a version (--version) or take out of the trash", _format_blob)
+    p = add_command(
+        sub, "restore", blob_restore, "restore a version (--version) or take out of the trash", _format_blob
+    )
     p.add_argument("id")
     p.add_argument("--version", type=int)
     p = add_command(sub, "link", blob_link, "also place a blob in another bucket", _format_blob)
@@ -217,8 +240,9 @@ def blob_add(ctx: CommandContext) -> Blob:
     a = ctx.args
     schema_id = a.schema or (_schema_for_file(a.file) if a.file else "text-input-v1")
     data, file = _content(ctx.store, schema_id, a, required=True)
-    return ctx.store.blobs.create(data, schema_id=schema_id, bucket_ids=a.bucket, title=a.title, tags=a.tag,
-                                  parent_id=a.parent, file=file)
+    return ctx.store.blobs.create(
+        data, schema_id=schema_id, bucket_ids=a.bucket, title=a.title, tags=a.tag, parent_id=a.parent, file=file
+    )
 
 
 def blob_update(ctx: CommandContext) -> Blob:
@@ -230,8 +254,11 @@ def blob_update(ctx: CommandContext) -> Blob:
 
 def blob_show(ctx: CommandContext) -> dict[str, Any]:
     blob = ctx.store.blobs.get(ctx.args.id)
-    return {**blob.model_dump(mode="json"), "data": ctx.store.blobs.data(blob.id, ctx.args.version),
-            "derived_ids": [d.id for d in ctx.store.blobs.derived(blob.id)]}
+    return {
+        **blob.model_dump(mode="json"),
+        "data": ctx.store.blobs.data(blob.id, ctx.args.version),
+        "derived_ids": [d.id for d in ctx.store.blobs.derived(blob.id)],
+    }
 
 
 def blob_list(ctx: CommandContext) -> list[Blob]:
@@ -281,6 +308,7 @@ def blob_export(ctx: CommandContext) -> dict[str, Any]:
 
 # -- the rest ---------------------------------------------------------------------------------
 
+
 def search(ctx: CommandContext) -> list[Any]:
     a = ctx.args
     types = [t.strip() for t in a.types.split(",") if t.strip()] if a.types else None
@@ -288,8 +316,17 @@ def search(ctx: CommandContext) -> list[Any]:
 
 
 def template_list(ctx: CommandContext) -> list[dict[str, Any]]:
-    return [{"name": t.name, "label": t.label, "type": t.type, "description": t.description, "source": t.source,
-             "children": [c.name for c in t.children]} for t in ctx.store.templates.all().values()]
+    return [
+        {
+            "name": t.name,
+            "label": t.label,
+            "type": t.type,
+            "description": t.description,
+            "source": t.source,
+            "children": [c.name for c in t.children],
+        }
+        for t in ctx.store.templates.all().values()
+    ]
 
 
 def check(ctx: CommandContext) -> dict[str, object]:
@@ -304,6 +341,7 @@ def events(ctx: CommandContext) -> list[Any]:
 
 
 # -- input ------------------------------------------------------------------------------------
+
 
 def _json_object(text: str, option: str) -> dict[str, Any]:
     try:
@@ -360,9 +398,11 @@ def _content(
 
 # -- text output ------------------------------------------------------------------------------
 
+
 def _blob_summary(blob: Blob) -> dict[str, Any]:
-    return blob.model_dump(mode="json", include={"id", "schema_id", "title", "version", "word_count", "is_final",
-                                                 "tags", "parent_id"})
+    return blob.model_dump(
+        mode="json", include={"id", "schema_id", "title", "version", "word_count", "is_final", "tags", "parent_id"}
+    )
 
 
 def _format_json(result: Any) -> str:
@@ -398,7 +438,9 @@ def _format_tree(node: dict[str, Any], indent: int = 0) -> str:
     pad = "  " * indent
     lines = [f"{pad}{node['name']}  [{node['type']}]  {node['id']}"]
     for blob in node["blobs"]:
-        lines.append(f"{pad}  - {blob['title'] or '(untitled)'}  ({blob['schema_id']} v{blob['version']})  {blob['id']}")
+        lines.append(
+            f"{pad}  - {blob['title'] or '(untitled)'}  ({blob['schema_id']} v{blob['version']})  {blob['id']}"
+        )
     for child in node["children"]:
         lines.append(_format_tree(child, indent + 1))
     return "\n".join(lines)

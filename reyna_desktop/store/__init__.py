@@ -1,9 +1,9 @@
 """The per-user store: buckets, blobs, versions, events, search, over SQLite + a content dir.
 
-    store = Store.open(data_dir)
-    book = store.templates.instantiate("book", "My Novel")
-    draft = store.blobs.create({"content": "The storm..."}, bucket_ids=[book.id])
-    store.search("storm")
+store = Store.open(data_dir)
+book = store.templates.instantiate("book", "My Novel")
+draft = store.blobs.create({"content": "The storm..."}, bucket_ids=[book.id])
+store.search("storm")
 """
 
 from __future__ import annotations
@@ -17,12 +17,17 @@ from reyna_desktop.store.core import DEFAULT_INLINE_THRESHOLD, StoreCore, Tx
 from reyna_desktop.store.search import Search
 from reyna_desktop.store.templates import Templates
 
-__all__ = ["Store", "Tx", "CheckReport"]
+__all__ = ["CheckReport", "Store", "Tx"]
 
 
 class Store(StoreCore):
-    def __init__(self, data_dir: Path, *, inline_threshold: int = DEFAULT_INLINE_THRESHOLD,
-                 schema_folders: list[Path] | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        inline_threshold: int = DEFAULT_INLINE_THRESHOLD,
+        schema_folders: list[Path] | None = None,
+    ) -> None:
         super().__init__(data_dir, inline_threshold=inline_threshold, schema_folders=schema_folders)
         self.buckets = Buckets(self)
         self.blobs = Blobs(self)

@@ -82,7 +82,9 @@ class Blobs:
                 (blob_id, version),
             )
         if row is None:
-            raise NotFound("blob" if version is None else "blob version", f"{blob_id}" + (f"@{version}" if version else ""))
+            raise NotFound(
+                "blob" if version is None else "blob version", f"{blob_id}" + (f"@{version}" if version else "")
+            )
         self.store.schemas.check_readable(row["schema_id"], row["schema_version"])
         if row["data"] is not None:
             data: dict[str, Any] = json.loads(row["data"])
@@ -112,7 +114,8 @@ class Blobs:
 
     def _binary_digest(self, blob_id: str, version: int | None) -> tuple[str, str]:
         table, where, params = (
-            ("blobs", "id = ?", (blob_id,)) if version is None
+            ("blobs", "id = ?", (blob_id,))
+            if version is None
             else ("blob_versions", "blob_id = ? AND version = ?", (blob_id, version))
         )
         row = self.store.query_one(f"SELECT schema_id, content_hash FROM {table} WHERE {where}", params)
@@ -135,7 +138,11 @@ class Blobs:
         from reyna_desktop.store.buckets import Buckets
 
         buckets = Buckets(self.store)
-        order = [b.id for b in buckets.descendants(bucket_id, include_self=True)] if recursive else [buckets.get(bucket_id).id]
+        order = (
+            [b.id for b in buckets.descendants(bucket_id, include_self=True)]
+            if recursive
+            else [buckets.get(bucket_id).id]
+        )
         rank = {b: i for i, b in enumerate(order)}
         marks = ",".join("?" for _ in order)
         clauses = [f"bb.bucket_id IN ({marks})"]
@@ -146,9 +153,9 @@ class Blobs:
             clauses.append(f"b.schema_id IN ({','.join('?' for _ in schema_ids)})")
             params.extend(schema_ids)
         rows = self.store.query(
-            f"""SELECT {', '.join('b.' + c.strip() for c in BLOB_COLUMNS.split(','))}, bb.bucket_id AS in_bucket,
+            f"""SELECT {", ".join("b." + c.strip() for c in BLOB_COLUMNS.split(","))}, bb.bucket_id AS in_bucket,
                        bb.position AS in_position
-                FROM blob_buckets bb JOIN blobs b ON b.id = bb.blob_id WHERE {' AND '.join(clauses)}""",
+                FROM blob_buckets bb JOIN blobs b ON b.id = bb.blob_id WHERE {" AND ".join(clauses)}""",
             params,
         )
         rows = sorted(rows, key=lambda r: (rank[r["in_bucket"]], r["in_position"], r["created_at"]))
@@ -187,7 +194,9 @@ class Blobs:
         return [BlobVersion.model_construct(**dict(r)) for r in rows]
 
     def trashed(self) -> list[Blob]:
-        rows = self.store.query(f"SELECT {BLOB_COLUMNS} FROM blobs WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC")
+        rows = self.store.query(
+            f"SELECT {BLOB_COLUMNS} FROM blobs WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC"
+        )
         return self._with_buckets(rows)
 
     # -- writing --------------------------------------------------------------------------
@@ -227,18 +236,37 @@ class Blobs:
                        processing_meta, version, is_final, created_at, updated_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)""",
                 (
-                    blob_id, prepared.schema.id, prepared.schema.version, processor_id, prepared.storage,
-                    prepared.data_column, prepared.content_hash, prepared.content_size, title,
-                    preview(prepared.text), word_count(prepared.text), _dumps(tags), parent_id, processing_state,
-                    _dumps(processing_meta or {}), int(is_final), stamp, stamp,
+                    blob_id,
+                    prepared.schema.id,
+                    prepared.schema.version,
+                    processor_id,
+                    prepared.storage,
+                    prepared.data_column,
+                    prepared.content_hash,
+                    prepared.content_size,
+                    title,
+                    preview(prepared.text),
+                    word_count(prepared.text),
+                    _dumps(tags),
+                    parent_id,
+                    processing_state,
+                    _dumps(processing_meta or {}),
+                    int(is_final),
+                    stamp,
+                    stamp,
                 ),
             )
             self._insert_version(tx, blob_id, 1, prepared, title, "created", stamp)
             self._index(tx, int(cur.lastrowid or 0), title, prepared.text, tags)
             tx.emit(
                 f"blob.created.{prepared.schema.id}",
-                {"blob_id": blob_id, "schema_id": prepared.schema.id, "bucket_ids": bucket_ids,
-                 "parent_id": parent_id, "processor_id": processor_id},
+                {
+                    "blob_id": blob_id,
+                    "schema_id": prepared.schema.id,
+                    "bucket_ids": bucket_ids,
+                    "parent_id": parent_id,
+                    "processor_id": processor_id,
+                },
             )
             for index, bucket_id in enumerate(bucket_ids):
                 self._add_member(tx, blob_id, bucket_id, primary=index == 0)
@@ -261,8 +289,15 @@ class Blobs:
         if bucket_ids is None:
             bucket_ids = [b for b in parent.bucket_ids if self._is_live_bucket(b)]
         return self.create(
-            data, schema_id=schema_id, bucket_ids=bucket_ids, title=title, tags=tags, parent_id=parent_id,
-            processor_id=processor_id, processing_state="done", processing_meta=processing_meta,
+            data,
+            schema_id=schema_id,
+            bucket_ids=bucket_ids,
+            title=title,
+            tags=tags,
+            parent_id=parent_id,
+            processor_id=processor_id,
+            processing_state="done",
+            processing_meta=processing_meta,
         )
 
     def update(
@@ -297,9 +332,15 @@ class Blobs:
                 version = blob.version + 1
                 new_title = self._title(prepared, title) if title is not None or follows_text else blob.title
                 sets.update(
-                    schema_version=prepared.schema.version, storage=prepared.storage, data=prepared.data_column,
-                    content_hash=prepared.content_hash, content_size=prepared.content_size, title=new_title,
-                    preview=preview(prepared.text), word_count=word_count(prepared.text), version=version,
+                    schema_version=prepared.schema.version,
+                    storage=prepared.storage,
+                    data=prepared.data_column,
+                    content_hash=prepared.content_hash,
+                    content_size=prepared.content_size,
+                    title=new_title,
+                    preview=preview(prepared.text),
+                    word_count=word_count(prepared.text),
+                    version=version,
                 )
                 self._insert_version(tx, blob_id, version, prepared, new_title, note, stamp)
                 changes.append("data")
@@ -313,12 +354,20 @@ class Blobs:
             if not sets:
                 return blob
             sets["updated_at"] = stamp
-            tx.execute(f"UPDATE blobs SET {', '.join(k + ' = ?' for k in sets)} WHERE id = ?", (*sets.values(), blob_id))
+            tx.execute(
+                f"UPDATE blobs SET {', '.join(k + ' = ?' for k in sets)} WHERE id = ?", (*sets.values(), blob_id)
+            )
             fresh = self.get(blob_id)
-            text = prepared.text if prepared is not None else self.store.schemas.extract_text(fresh.schema_id, self.data(blob_id))
+            text = (
+                prepared.text
+                if prepared is not None
+                else self.store.schemas.extract_text(fresh.schema_id, self.data(blob_id))
+            )
             self._reindex(tx, blob_id, fresh.title, text, fresh.tags)
-            tx.emit(f"blob.updated.{fresh.schema_id}", {"blob_id": blob_id, "changes": changes, "version": fresh.version,
-                                                        "bucket_ids": fresh.bucket_ids})
+            tx.emit(
+                f"blob.updated.{fresh.schema_id}",
+                {"blob_id": blob_id, "changes": changes, "version": fresh.version, "bucket_ids": fresh.bucket_ids},
+            )
             return fresh
 
     def update_text(self, blob_id: str, text: str, *, note: str = "") -> Blob:
@@ -343,8 +392,13 @@ class Blobs:
         schema = self.store.schemas.get(blob.schema_id)
         old = self.data(blob_id, version)
         if schema.is_binary:
-            return self.update(blob_id, old, content=self.content(blob_id, version),
-                               filename=old.get("filename"), note=f"restored version {version}")
+            return self.update(
+                blob_id,
+                old,
+                content=self.content(blob_id, version),
+                filename=old.get("filename"),
+                note=f"restored version {version}",
+            )
         return self.update(blob_id, old, note=f"restored version {version}")
 
     def set_final(self, blob_id: str, final: bool = True) -> Blob:
@@ -358,18 +412,24 @@ class Blobs:
                     (blob.primary_bucket_id,),
                 )
             tx.execute("UPDATE blobs SET is_final = ?, updated_at = ? WHERE id = ?", (int(final), now(), blob_id))
-            tx.emit(f"blob.updated.{blob.schema_id}", {"blob_id": blob_id, "changes": ["is_final"],
-                                                       "bucket_ids": blob.bucket_ids})
+            tx.emit(
+                f"blob.updated.{blob.schema_id}",
+                {"blob_id": blob_id, "changes": ["is_final"], "bucket_ids": blob.bucket_ids},
+            )
         return self.get(blob_id)
 
     def set_processing(self, blob_id: str, state: str | None, meta: dict[str, Any] | None = None) -> Blob:
         blob = self.get(blob_id)
         with self.store.transaction() as tx:
             merged = {**blob.processing_meta, **(meta or {})}
-            tx.execute("UPDATE blobs SET processing_state = ?, processing_meta = ? WHERE id = ?",
-                       (state, _dumps(merged), blob_id))
-            tx.emit(f"blob.updated.{blob.schema_id}", {"blob_id": blob_id, "changes": ["processing_state"],
-                                                       "bucket_ids": blob.bucket_ids})
+            tx.execute(
+                "UPDATE blobs SET processing_state = ?, processing_meta = ? WHERE id = ?",
+                (state, _dumps(merged), blob_id),
+            )
+            tx.emit(
+                f"blob.updated.{blob.schema_id}",
+                {"blob_id": blob_id, "changes": ["processing_state"], "bucket_ids": blob.bucket_ids},
+            )
         return self.get(blob_id)
 
     def link(self, blob_id: str, bucket_id: str, *, position: int | None = None) -> Blob:
@@ -415,8 +475,10 @@ class Blobs:
             else:
                 self._add_member(tx, blob_id, to_bucket_id, primary=was_primary, position=position)
             if was_primary:
-                tx.execute("UPDATE blob_buckets SET is_primary = 1 WHERE blob_id = ? AND bucket_id = ?",
-                           (blob_id, to_bucket_id))
+                tx.execute(
+                    "UPDATE blob_buckets SET is_primary = 1 WHERE blob_id = ? AND bucket_id = ?",
+                    (blob_id, to_bucket_id),
+                )
             return self.get(blob_id)
 
     def reorder(self, bucket_id: str, ordered_blob_ids: list[str]) -> None:
@@ -434,7 +496,9 @@ class Blobs:
                 return blob
             tx.execute("UPDATE blobs SET deleted_at = ? WHERE id = ?", (now(), blob_id))
             tx.execute("DELETE FROM blobs_fts WHERE rowid = (SELECT seq FROM blobs WHERE id = ?)", (blob_id,))
-            tx.emit(f"blob.deleted.{blob.schema_id}", {"blob_id": blob_id, "bucket_ids": blob.bucket_ids, "trash": True})
+            tx.emit(
+                f"blob.deleted.{blob.schema_id}", {"blob_id": blob_id, "bucket_ids": blob.bucket_ids, "trash": True}
+            )
             return self.get(blob_id)
 
     def restore(self, blob_id: str) -> Blob:
@@ -455,7 +519,9 @@ class Blobs:
             if not blob.deleted_at:
                 raise InvalidOperation(f"blob {blob_id} is not in the trash; delete it first")
             purge_blob_rows(self.store, tx, [blob_id])
-            tx.emit(f"blob.deleted.{blob.schema_id}", {"blob_id": blob_id, "bucket_ids": blob.bucket_ids, "trash": False})
+            tx.emit(
+                f"blob.deleted.{blob.schema_id}", {"blob_id": blob_id, "bucket_ids": blob.bucket_ids, "trash": False}
+            )
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -485,7 +551,12 @@ class Blobs:
         return Prepared(schema, data, "inline", body.decode("utf-8"), digest, len(body), text)
 
     def _prepare_binary(
-        self, schema: Schema, data: dict[str, Any] | None, content: bytes | None, file: Path | None, filename: str | None
+        self,
+        schema: Schema,
+        data: dict[str, Any] | None,
+        content: bytes | None,
+        file: Path | None,
+        filename: str | None,
     ) -> Prepared:
         if (content is None) == (file is None):
             raise InvalidOperation(f"{schema.id} blobs need exactly one file or bytes")
@@ -511,7 +582,9 @@ class Blobs:
             if tmp is not None:
                 tmp.unlink(missing_ok=True)
         text = self.store.schemas.extract_text(schema.id, merged)
-        return Prepared(schema, merged, "file", json.dumps(merged, ensure_ascii=False, sort_keys=True), digest, size, text)
+        return Prepared(
+            schema, merged, "file", json.dumps(merged, ensure_ascii=False, sort_keys=True), digest, size, text
+        )
 
     def _title(self, prepared: Prepared, explicit: str | None) -> str:
         if explicit is not None and explicit.strip():
@@ -522,12 +595,26 @@ class Blobs:
         schemas = self.store.schemas
         return schemas.extract_title(schema_id, data) or first_line_title(schemas.extract_text(schema_id, data))
 
-    def _insert_version(self, tx: Tx, blob_id: str, version: int, p: Prepared, title: str, note: str, stamp: str) -> None:
+    def _insert_version(
+        self, tx: Tx, blob_id: str, version: int, p: Prepared, title: str, note: str, stamp: str
+    ) -> None:
         tx.execute(
             """INSERT INTO blob_versions (blob_id, version, schema_id, schema_version, storage, data, content_hash,
                    content_size, title, word_count, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (blob_id, version, p.schema.id, p.schema.version, p.storage, p.data_column, p.content_hash,
-             p.content_size, title, word_count(p.text), note, stamp),
+            (
+                blob_id,
+                version,
+                p.schema.id,
+                p.schema.version,
+                p.storage,
+                p.data_column,
+                p.content_hash,
+                p.content_size,
+                title,
+                word_count(p.text),
+                note,
+                stamp,
+            ),
         )
 
     def _live_bucket(self, bucket_id: str) -> None:
@@ -543,20 +630,29 @@ class Blobs:
 
     def _add_member(self, tx: Tx, blob_id: str, bucket_id: str, *, primary: bool, position: int | None = None) -> None:
         if position is None:
-            row = tx.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM blob_buckets WHERE bucket_id = ?", (bucket_id,)).fetchone()
+            row = tx.execute(
+                "SELECT COALESCE(MAX(position) + 1, 0) FROM blob_buckets WHERE bucket_id = ?", (bucket_id,)
+            ).fetchone()
             position = int(row[0])
         else:
-            tx.execute("UPDATE blob_buckets SET position = position + 1 WHERE bucket_id = ? AND position >= ?",
-                       (bucket_id, position))
+            tx.execute(
+                "UPDATE blob_buckets SET position = position + 1 WHERE bucket_id = ? AND position >= ?",
+                (bucket_id, position),
+            )
         tx.execute(
             "INSERT INTO blob_buckets (blob_id, bucket_id, position, is_primary, added_at) VALUES (?, ?, ?, ?, ?)",
             (blob_id, bucket_id, position, int(primary), now()),
         )
-        tx.emit("bucket.blob.added", {"bucket_id": bucket_id, "blob_id": blob_id, "blob_count": self._count(tx, bucket_id)})
+        tx.emit(
+            "bucket.blob.added", {"bucket_id": bucket_id, "blob_id": blob_id, "blob_count": self._count(tx, bucket_id)}
+        )
 
     def _remove_member(self, tx: Tx, blob_id: str, bucket_id: str) -> None:
         tx.execute("DELETE FROM blob_buckets WHERE blob_id = ? AND bucket_id = ?", (blob_id, bucket_id))
-        tx.emit("bucket.blob.removed", {"bucket_id": bucket_id, "blob_id": blob_id, "blob_count": self._count(tx, bucket_id)})
+        tx.emit(
+            "bucket.blob.removed",
+            {"bucket_id": bucket_id, "blob_id": blob_id, "blob_count": self._count(tx, bucket_id)},
+        )
 
     @staticmethod
     def _count(tx: Tx, bucket_id: str) -> int:
@@ -571,7 +667,9 @@ class Blobs:
 
     @staticmethod
     def _index(tx: Tx, seq: int, title: str, text: str, tags: list[str]) -> None:
-        tx.execute("INSERT INTO blobs_fts (rowid, title, body, tags) VALUES (?, ?, ?, ?)", (seq, title, text, " ".join(tags)))
+        tx.execute(
+            "INSERT INTO blobs_fts (rowid, title, body, tags) VALUES (?, ?, ?, ?)", (seq, title, text, " ".join(tags))
+        )
 
     def _reindex(self, tx: Tx, blob_id: str, title: str, text: str, tags: list[str]) -> None:
         seq = tx.execute("SELECT seq FROM blobs WHERE id = ?", (blob_id,)).fetchone()[0]
@@ -585,23 +683,36 @@ class Blobs:
         members: dict[str, list[tuple[int, str]]] = {}
         for start in range(0, len(ids), 900):
             chunk = ids[start : start + 900]
-            for m in self.store.query(
-                f"SELECT blob_id, bucket_id, is_primary FROM blob_buckets WHERE blob_id IN ({','.join('?' for _ in chunk)})",
-                chunk,
-            ):
+            marks = ",".join("?" for _ in chunk)
+            sql = f"SELECT blob_id, bucket_id, is_primary FROM blob_buckets WHERE blob_id IN ({marks})"
+            for m in self.store.query(sql, chunk):
                 members.setdefault(m["blob_id"], []).append((-m["is_primary"], m["bucket_id"]))
         out = []
         for r in rows:
             mine = sorted(members.get(r["id"], []))
             out.append(
                 Blob.model_construct(
-                    id=r["id"], schema_id=r["schema_id"], schema_version=r["schema_version"],
-                    processor_id=r["processor_id"], storage=r["storage"], content_hash=r["content_hash"],
-                    content_size=r["content_size"], title=r["title"], preview=r["preview"], word_count=r["word_count"],
-                    tags=json.loads(r["tags"]), parent_id=r["parent_id"], processing_state=r["processing_state"],
-                    processing_meta=json.loads(r["processing_meta"]), version=r["version"], is_final=bool(r["is_final"]),
-                    created_at=r["created_at"], updated_at=r["updated_at"], deleted_at=r["deleted_at"],
-                    bucket_ids=[b for _, b in mine], primary_bucket_id=mine[0][1] if mine and mine[0][0] == -1 else None,
+                    id=r["id"],
+                    schema_id=r["schema_id"],
+                    schema_version=r["schema_version"],
+                    processor_id=r["processor_id"],
+                    storage=r["storage"],
+                    content_hash=r["content_hash"],
+                    content_size=r["content_size"],
+                    title=r["title"],
+                    preview=r["preview"],
+                    word_count=r["word_count"],
+                    tags=json.loads(r["tags"]),
+                    parent_id=r["parent_id"],
+                    processing_state=r["processing_state"],
+                    processing_meta=json.loads(r["processing_meta"]),
+                    version=r["version"],
+                    is_final=bool(r["is_final"]),
+                    created_at=r["created_at"],
+                    updated_at=r["updated_at"],
+                    deleted_at=r["deleted_at"],
+                    bucket_ids=[b for _, b in mine],
+                    primary_bucket_id=mine[0][1] if mine and mine[0][0] == -1 else None,
                 )
             )
         return out
@@ -619,10 +730,19 @@ def purge_blob_rows(store: StoreCore, tx: Tx, blob_ids: list[str]) -> int:
         tx.execute("DELETE FROM blobs_fts WHERE rowid = (SELECT seq FROM blobs WHERE id = ?)", (blob_id,))
         tx.execute("DELETE FROM blobs WHERE id = ?", (blob_id,))
     unused = [
-        h for h in hashes
-        if tx.execute("SELECT 1 FROM blob_versions WHERE content_hash = ? AND storage = 'file' LIMIT 1", (h,)).fetchone() is None
+        h
+        for h in hashes
+        if tx.execute(
+            "SELECT 1 FROM blob_versions WHERE content_hash = ? AND storage = 'file' LIMIT 1", (h,)
+        ).fetchone()
+        is None
     ]
-    tx.after_commit.append(lambda: [store.content.remove(h) for h in unused])
+
+    def remove_files() -> None:
+        for digest in unused:
+            store.content.remove(digest)
+
+    tx.after_commit.append(remove_files)
     return len(blob_ids)
 
 

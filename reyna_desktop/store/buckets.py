@@ -161,8 +161,21 @@ class Buckets:
                        schema_id, processor_id, metadata, tags, created_at, updated_at, accessed_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
-                    bucket_id, name, type, description, parent_id, depth, f"{prefix}{bucket_id}/", position,
-                    schema_id, processor_id, _dumps(metadata), _dumps(tags), stamp, stamp, stamp,
+                    bucket_id,
+                    name,
+                    type,
+                    description,
+                    parent_id,
+                    depth,
+                    f"{prefix}{bucket_id}/",
+                    position,
+                    schema_id,
+                    processor_id,
+                    _dumps(metadata),
+                    _dumps(tags),
+                    stamp,
+                    stamp,
+                    stamp,
                 ),
             )
             self._index(tx, int(cur.lastrowid or 0), name, description, tags)
@@ -218,7 +231,9 @@ class Buckets:
                 changes["auto_processors"] = list(auto_processors)
             if not changes:
                 return bucket
-            columns = {k: (_dumps(v) if k in ("metadata", "tags", "auto_processors") else v) for k, v in changes.items()}
+            columns = {
+                k: (_dumps(v) if k in ("metadata", "tags", "auto_processors") else v) for k, v in changes.items()
+            }
             columns["updated_at"] = now()
             sets = ", ".join(f"{k} = ?" for k in columns)
             tx.execute(f"UPDATE buckets SET {sets} WHERE id = ?", (*columns.values(), bucket_id))
@@ -260,14 +275,20 @@ class Buckets:
                    WHERE path LIKE ? ESCAPE '\\'""",
                 (new_path, len(bucket.path) + 1, depth_shift, _like_prefix(bucket.path)),
             )
-            tx.execute("UPDATE buckets SET parent_id = ?, updated_at = ? WHERE id = ?", (new_parent_id, now(), bucket_id))
+            tx.execute(
+                "UPDATE buckets SET parent_id = ?, updated_at = ? WHERE id = ?", (new_parent_id, now(), bucket_id)
+            )
             self._set_positions(tx, siblings)
             if old_parent != new_parent_id:
                 self._set_positions(tx, [b.id for b in self.children(old_parent)])
             tx.emit(
                 "bucket.updated",
-                {"bucket_id": bucket_id, "changes": ["parent_id", "position"], "old_parent_id": old_parent,
-                 "parent_id": new_parent_id},
+                {
+                    "bucket_id": bucket_id,
+                    "changes": ["parent_id", "position"],
+                    "old_parent_id": old_parent,
+                    "parent_id": new_parent_id,
+                },
             )
             return self.get(bucket_id)
 
@@ -288,7 +309,8 @@ class Buckets:
                 return bucket
             stamp = now()
             rows = self.store.query(
-                "SELECT seq FROM buckets WHERE path LIKE ? ESCAPE '\\' AND deleted_at IS NULL", (_like_prefix(bucket.path),)
+                "SELECT seq FROM buckets WHERE path LIKE ? ESCAPE '\\' AND deleted_at IS NULL",
+                (_like_prefix(bucket.path),),
             )
             tx.execute(
                 "UPDATE buckets SET deleted_at = ? WHERE path LIKE ? ESCAPE '\\' AND deleted_at IS NULL",
@@ -438,7 +460,9 @@ class Buckets:
         return int(row["n"]) if row else 0
 
     def _next_position(self, tx: Tx, parent_id: str | None) -> int:
-        row = tx.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM buckets WHERE parent_id IS ?", (parent_id,)).fetchone()
+        row = tx.execute(
+            "SELECT COALESCE(MAX(position) + 1, 0) FROM buckets WHERE parent_id IS ?", (parent_id,)
+        ).fetchone()
         return int(row[0])
 
     @staticmethod

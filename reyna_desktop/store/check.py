@@ -24,7 +24,9 @@ class CheckReport:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "ok": self.ok, "integrity": self.integrity, "files_checked": self.files_checked,
+            "ok": self.ok,
+            "integrity": self.integrity,
+            "files_checked": self.files_checked,
             "damaged": [{"hash": h, "blobs": self.owners.get(h, [])} for h in self.damaged],
             "missing": [{"hash": h, "blobs": self.owners.get(h, [])} for h in self.missing],
             "orphans": self.orphans,

@@ -12,13 +12,23 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 AUDIO = {
-    ".wav": ("wav", "audio/wav"), ".flac": ("flac", "audio/flac"), ".ogg": ("ogg", "audio/ogg"),
-    ".oga": ("ogg", "audio/ogg"), ".opus": ("opus", "audio/ogg"), ".mp3": ("mp3", "audio/mpeg"),
-    ".m4a": ("m4a", "audio/mp4"), ".aif": ("aiff", "audio/aiff"), ".aiff": ("aiff", "audio/aiff"),
+    ".wav": ("wav", "audio/wav"),
+    ".flac": ("flac", "audio/flac"),
+    ".ogg": ("ogg", "audio/ogg"),
+    ".oga": ("ogg", "audio/ogg"),
+    ".opus": ("opus", "audio/ogg"),
+    ".mp3": ("mp3", "audio/mpeg"),
+    ".m4a": ("m4a", "audio/mp4"),
+    ".aif": ("aiff", "audio/aiff"),
+    ".aiff": ("aiff", "audio/aiff"),
 }
 IMAGE = {
-    ".png": ("png", "image/png"), ".jpg": ("jpeg", "image/jpeg"), ".jpeg": ("jpeg", "image/jpeg"),
-    ".gif": ("gif", "image/gif"), ".webp": ("webp", "image/webp"), ".svg": ("svg", "image/svg+xml"),
+    ".png": ("png", "image/png"),
+    ".jpg": ("jpeg", "image/jpeg"),
+    ".jpeg": ("jpeg", "image/jpeg"),
+    ".gif": ("gif", "image/gif"),
+    ".webp": ("webp", "image/webp"),
+    ".svg": ("svg", "image/svg+xml"),
 }
 TEXT = {".md", ".markdown", ".txt", ".text"}
 CHORDPRO = {".cho", ".chopro", ".chordpro", ".crd", ".pro"}
@@ -62,7 +72,11 @@ def _audio_details(stream: BinaryIO, fmt: str) -> dict[str, Any]:
         if fmt == "wav":
             with wave.open(stream) as w:
                 rate = w.getframerate()
-                return {"duration_s": round(w.getnframes() / rate, 3), "sample_rate": rate, "channels": w.getnchannels()}
+                return {
+                    "duration_s": round(w.getnframes() / rate, 3),
+                    "sample_rate": rate,
+                    "channels": w.getnchannels(),
+                }
         if fmt == "flac":
             return _flac(stream)
         if fmt in ("ogg", "opus"):

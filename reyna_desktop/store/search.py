@@ -62,12 +62,20 @@ class Search:
         return hits[:limit]
 
     def _blobs(
-        self, expression: str, types: list[str] | None, schema_ids: list[str] | None, within: str | None,
-        limit: int, marks: tuple[str, str],
+        self,
+        expression: str,
+        types: list[str] | None,
+        schema_ids: list[str] | None,
+        within: str | None,
+        limit: int,
+        marks: tuple[str, str],
     ) -> list[SearchHit]:
         clauses = ["b.deleted_at IS NULL"]
         params: list[Any] = [expression]
-        member = "SELECT 1 FROM blob_buckets bb JOIN buckets c ON c.id = bb.bucket_id WHERE bb.blob_id = b.id AND c.deleted_at IS NULL"
+        member = (
+            "SELECT 1 FROM blob_buckets bb JOIN buckets c ON c.id = bb.bucket_id"
+            " WHERE bb.blob_id = b.id AND c.deleted_at IS NULL"
+        )
         if types:
             member += (
                 " AND EXISTS (SELECT 1 FROM buckets a WHERE c.path LIKE a.path || '%' AND a.type IN "
@@ -87,7 +95,7 @@ class Search:
                     SELECT rowid, bm25(blobs_fts, {BLOB_WEIGHTS}) AS score FROM blobs_fts
                     WHERE blobs_fts MATCH ? ORDER BY score) f
                 JOIN blobs b ON b.seq = f.rowid
-                WHERE {' AND '.join(clauses)} ORDER BY f.score LIMIT ?""",
+                WHERE {" AND ".join(clauses)} ORDER BY f.score LIMIT ?""",
             params,
         )
         hits = []
@@ -98,10 +106,23 @@ class Search:
                 (*marks, *marks, expression, row["seq"]),
             )
             text = (snippet["s"] or snippet["t"] or "") if snippet else ""
-            buckets = [r["bucket_id"] for r in self.store.query(
-                "SELECT bucket_id FROM blob_buckets WHERE blob_id = ? ORDER BY is_primary DESC", (row["id"],))]
-            hits.append(SearchHit(kind="blob", id=row["id"], title=row["title"], snippet=text, score=row["score"],
-                                  schema_id=row["schema_id"], bucket_ids=buckets))
+            buckets = [
+                r["bucket_id"]
+                for r in self.store.query(
+                    "SELECT bucket_id FROM blob_buckets WHERE blob_id = ? ORDER BY is_primary DESC", (row["id"],)
+                )
+            ]
+            hits.append(
+                SearchHit(
+                    kind="blob",
+                    id=row["id"],
+                    title=row["title"],
+                    snippet=text,
+                    score=row["score"],
+                    schema_id=row["schema_id"],
+                    bucket_ids=buckets,
+                )
+            )
         return hits
 
     def _buckets(
@@ -120,11 +141,17 @@ class Search:
             f"""SELECT k.id, k.name, k.type, k.description, bm25(buckets_fts, {BUCKET_WEIGHTS}) AS score,
                        snippet(buckets_fts, 1, ?, ?, '…', 16) AS snip
                 FROM buckets_fts JOIN buckets k ON k.seq = buckets_fts.rowid
-                WHERE buckets_fts MATCH ? AND {' AND '.join(clauses)} ORDER BY score LIMIT ?""",
+                WHERE buckets_fts MATCH ? AND {" AND ".join(clauses)} ORDER BY score LIMIT ?""",
             params,
         )
         return [
-            SearchHit(kind="bucket", id=r["id"], title=r["name"], snippet=r["snip"] or r["description"][:160],
-                      score=r["score"], bucket_type=r["type"])
+            SearchHit(
+                kind="bucket",
+                id=r["id"],
+                title=r["name"],
+                snippet=r["snip"] or r["description"][:160],
+                score=r["score"],
+                bucket_type=r["type"],
+            )
             for r in rows
         ]

@@ -88,24 +88,37 @@ class Templates:
             raise NotFound("template", name) from None
 
     def instantiate(
-        self, template_name: str, name: str | None = None, *, parent_id: str | None = None,
+        self,
+        template_name: str,
+        name: str | None = None,
+        *,
+        parent_id: str | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> Bucket:
         """Create the template's whole tree in one transaction: all of it or nothing."""
         template = self.get(template_name)
-        root = template.model_copy(update={"name": name or template.label or template.name,
-                                           "metadata": {**template.metadata, **(metadata or {})}})
+        root = template.model_copy(
+            update={
+                "name": name or template.label or template.name,
+                "metadata": {**template.metadata, **(metadata or {})},
+            }
+        )
         with self.store.transaction():
             return self._make(root, parent_id)
 
     def _make(self, node: TemplateNode, parent_id: str | None) -> Bucket:
         bucket = self.store.buckets.create(
-            node.name, node.type, parent_id=parent_id, description=node.description,
-            metadata=node.metadata, tags=node.tags,
+            node.name,
+            node.type,
+            parent_id=parent_id,
+            description=node.description,
+            metadata=node.metadata,
+            tags=node.tags,
         )
         for blob in node.blobs:
-            self.store.blobs.create(blob.data, schema_id=blob.schema_id, bucket_ids=[bucket.id],
-                                    title=blob.title, tags=blob.tags)
+            self.store.blobs.create(
+                blob.data, schema_id=blob.schema_id, bucket_ids=[bucket.id], title=blob.title, tags=blob.tags
+            )
         for child in node.children:
             self._make(child, bucket.id)
         return bucket

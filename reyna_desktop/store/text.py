@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from reyna_desktop.errors import InvalidOperation
 
@@ -17,7 +17,7 @@ _MD_LEAD = re.compile(r"^\s{0,3}(#{1,6}\s+|[-*+>]\s+|\d+[.)]\s+)")
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def new_id(prefix: str) -> str:
