@@ -1,0 +1,1 @@
+"""Processors turn blobs and buckets into new derived blobs; the job runner schedules them."""
