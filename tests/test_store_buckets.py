@@ -157,6 +157,9 @@ def test_store_reopens_and_dirs_are_private(private_dirs: Path) -> None:
         store.buckets.create("Kept", "book")
     with Store.open(private_dirs) as store:
         assert [b.name for b in store.buckets.all()] == ["Kept"]
+        store.buckets.create("Open", "book")
+        for name in ("reyna.sqlite3", "reyna.sqlite3-wal", "reyna.sqlite3-shm"):
+            assert (private_dirs / name).stat().st_mode & 0o777 == 0o600, name
     assert private_dirs.stat().st_mode & 0o777 == 0o700
     assert (private_dirs / "reyna.sqlite3").stat().st_mode & 0o777 == 0o600
     assert (private_dirs / "content").stat().st_mode & 0o777 == 0o700

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -71,9 +72,10 @@ class StoreCore:
         self._conns: list[sqlite3.Connection] = []
         self._conns_lock = threading.Lock()
         self._closed = False
-        conn = self.conn
-        db.migrate(conn, self.db_path)
+        # SQLite gives the -wal and -shm files the database file's mode: create it private first.
+        os.close(os.open(self.db_path, os.O_CREAT | os.O_RDWR, 0o600))
         self.db_path.chmod(0o600)
+        db.migrate(self.conn, self.db_path)
         self.content.clean_tmp()
 
     @property
