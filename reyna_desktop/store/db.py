@@ -169,8 +169,35 @@ def _m1_initial(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m2_linked_folders(conn: sqlite3.Connection) -> None:
+    """Buckets linked to folders on disk, and which file became which blob (reyna_desktop.linked_folders)."""
+    run_script(
+        conn,
+        """
+        CREATE TABLE folder_links (
+            bucket_id TEXT PRIMARY KEY REFERENCES buckets(id) ON DELETE CASCADE,
+            folder TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            scanned_at TEXT
+        );
+        CREATE TABLE linked_files (
+            bucket_id TEXT NOT NULL REFERENCES folder_links(bucket_id) ON DELETE CASCADE,
+            rel_path TEXT NOT NULL,
+            blob_id TEXT NOT NULL REFERENCES blobs(id) ON DELETE CASCADE,
+            file_hash TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            synced_version INTEGER NOT NULL,
+            missing INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (bucket_id, rel_path)
+        );
+        CREATE INDEX linked_files_blob ON linked_files(blob_id);
+        """,
+    )
+
+
 # Append new migrations here; never edit one that has shipped.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_initial]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_initial, _m2_linked_folders]
 
 
 def migrate(conn: sqlite3.Connection, path: Path) -> int:
