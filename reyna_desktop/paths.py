@@ -8,6 +8,8 @@ from pathlib import Path
 
 import platformdirs
 
+from reyna_desktop.errors import ReynaError
+
 APP_NAME = "reyna-desktop"
 
 
@@ -36,9 +38,17 @@ def config_dir() -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) readable by this user alone."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)
+    """Create `path` (and parents) readable by this user alone. A folder that already exists
+    keeps its permissions: it may be one the user chose and shares on purpose."""
+    try:
+        path.mkdir(parents=True, mode=0o700)
+    except FileExistsError:
+        if not path.is_dir():
+            raise ReynaError(f"{path} exists and is not a folder") from None
+        return path
+    except OSError as exc:
+        raise ReynaError(f"cannot create folder {path}: {exc.strerror or exc}") from None
+    os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask
     return path
 
 

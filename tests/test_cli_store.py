@@ -139,3 +139,22 @@ def test_console_script_and_data_dir_flag(tmp_path: Path) -> None:
     )
     assert json.loads(done.stdout)["type"] == "album"
     assert (data / "reyna.sqlite3").is_file()
+
+
+def test_unusable_data_dirs_get_a_clear_message(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    not_a_store = tmp_path / "junk"
+    not_a_store.mkdir()
+    (not_a_store / "reyna.sqlite3").write_bytes(b"this is not an SQLite database, it is a shopping list" * 4)
+    assert "not a Reyna store" in _bad(capsys, "--data-dir", str(not_a_store), "bucket", "list")
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    assert "not a folder" in _bad(capsys, "--data-dir", str(a_file), "bucket", "list")
+
+
+def test_an_existing_folder_keeps_its_permissions(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    reyna_json(capsys, "--data-dir", str(shared), "bucket", "list")
+    assert shared.stat().st_mode & 0o777 == 0o755
+    assert (shared / "reyna.sqlite3").stat().st_mode & 0o777 == 0o600

@@ -19,6 +19,7 @@ from typing import Any
 
 from reyna_desktop import paths
 from reyna_desktop.errors import storage_error
+from reyna_desktop.errors import ReynaError
 from reyna_desktop.models import Event
 from reyna_desktop.schemas import SchemaRegistry
 from reyna_desktop.store import db
@@ -73,9 +74,16 @@ class StoreCore:
         self._conns_lock = threading.Lock()
         self._closed = False
         # SQLite gives the -wal and -shm files the database file's mode: create it private first.
-        os.close(os.open(self.db_path, os.O_CREAT | os.O_RDWR, 0o600))
-        self.db_path.chmod(0o600)
-        db.migrate(self.conn, self.db_path)
+        try:
+            if not self.db_path.exists():
+                os.close(os.open(self.db_path, os.O_CREAT | os.O_RDWR, 0o600))
+            db.migrate(self.conn, self.db_path)
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise ReynaError(f"{self.db_path}: not a Reyna store, or damaged ({exc})") from None
+        except OSError as exc:
+            self.close()
+            raise ReynaError(f"cannot open the store in {self.data_dir}: {exc.strerror or exc}") from None
         self.content.clean_tmp()
 
     @property
