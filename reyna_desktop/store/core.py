@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reyna_desktop import paths
-from reyna_desktop.errors import storage_error
-from reyna_desktop.errors import ReynaError
+from reyna_desktop.errors import ReynaError, storage_error
 from reyna_desktop.models import Event
 from reyna_desktop.schemas import SchemaRegistry
 from reyna_desktop.store import db
