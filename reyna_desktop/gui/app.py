@@ -1,0 +1,149 @@
+"""`python -m reyna_desktop`: open the store, make the sample project on first run, show the window.
+
+qasync runs asyncio on the Qt loop; store queries, model calls and compiles run on worker threads.
+The default model loads on the first job, not here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from reyna_desktop import paths
+
+log = logging.getLogger(__name__)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="reyna-desktop")
+    parser.add_argument("--data-dir", help="the store's folder (default: REYNA_DATA_DIR or the per-user data dir)")
+    parser.add_argument("--self-test", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--quit-after-paint", action="store_true", help=argparse.SUPPRESS)
+    args, _qt = parser.parse_known_args(argv[1:])
+    return args
+
+
+def make_application(argv: list[str]) -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    app = QApplication(argv)
+    app.setApplicationName("Reyna")
+    app.setOrganizationName("Reyna")
+    app.setStyle("Fusion")  # follows the system's light or dark scheme on every platform
+    return app
+
+
+def recover_journal(window: Any) -> None:
+    """Offer back any text that was typed but not saved when the app last stopped."""
+    from reyna_desktop.gui import workers
+
+    pending = window.journal.pending()
+    blobs = {k.split(":", 1)[1]: v for k, v in pending.items() if k.startswith("blob:")}
+    if not blobs:
+        return
+    answer = QMessageBox.question(
+        window, "Recover unsaved text",
+        f"Reyna stopped before saving {len(blobs)} text(s). Restore them as new versions? "
+        "(The saved versions stay in the history.)")
+    for blob_id, text in blobs.items():
+        key = f"blob:{blob_id}"
+        if answer == QMessageBox.StandardButton.Yes:
+            workers.submit(window.store.blobs.update_text, blob_id, text, note="recovered after a crash",
+                           on_done=lambda _b, k=key: window.journal.clear(k),
+                           on_error=lambda exc: window.show_message(f"Recovery failed: {exc}"))
+        else:
+            window.journal.clear(key)
+
+
+def build_window(data_dir: Path | None = None, *, sample: bool = True) -> Any:
+    """Open the store and make the window (the QApplication must exist). Used by run() and tests."""
+    from reyna_desktop.gui import workers
+    from reyna_desktop.gui.main_window import MainWindow
+    from reyna_desktop.settings import load_settings
+    from reyna_desktop.store import Store
+
+    settings = load_settings()
+    folder = paths.resolve_data_dir(data_dir or settings.data_dir or None)
+    store = Store.open(folder)
+    window = MainWindow(store, settings)
+    if sample:
+        from reyna_desktop.sample import ensure_sample_project
+
+        workers.submit(ensure_sample_project, store, on_done=lambda made: made and _open_first(window, made),
+                       on_error=lambda exc: window.show_message(f"The sample project could not be made: {exc}"))
+    return window
+
+
+def _open_first(window: Any, made: list[Any]) -> None:
+    book = made[0]
+
+    def select(loaded_id: Any) -> None:
+        if window.tree.select_bucket(book.id):
+            window.tree.expand(window.tree.currentIndex())
+            window.tree_model.loaded.disconnect(select)
+
+    window.tree_model.loaded.connect(select)
+    window.chat.refresh_conversations()
+
+
+def run(argv: list[str]) -> int:
+    started = time.perf_counter()
+    args = parse_args(argv)
+    import qasync
+
+    from reyna_desktop.gui.crash import CrashHandler, setup_logging
+
+    app = make_application(argv)
+    data_dir = paths.resolve_data_dir(args.data_dir)
+    paths.ensure_private_dir(data_dir)
+    log_file = setup_logging(data_dir)
+    lock = None
+    try:
+        from reyna_desktop.instance import InstanceLock
+    except ImportError:
+        InstanceLock = None
+    if InstanceLock is not None:
+        lock = InstanceLock(data_dir)
+        if not lock.acquire():
+            QMessageBox.warning(None, "Reyna is already open",
+                                f"This store is open in another window: {lock.holder()}.")
+            return 1
+    window = build_window(data_dir)
+    crash = CrashHandler(log_file, save_text=window.editor.draft._journal_now,
+                         show=lambda text: QMessageBox.critical(window, "Unexpected error", text))
+    crash.install()
+
+    def painted() -> None:
+        if os.environ.get("REYNA_REPORT_STARTUP"):
+            print(f"first-paint {time.perf_counter() - started:.3f}", flush=True)
+        recover_journal(window)
+        if args.quit_after_paint:
+            QTimer.singleShot(300, window.close)
+
+    window.first_paint_callbacks.append(painted)
+    window.show()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    app.lastWindowClosed.connect(closed.set)
+    with loop:
+        loop.run_until_complete(closed.wait())
+    window.store.close()
+    if lock is not None:
+        lock.release()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run(sys.argv))

@@ -1,0 +1,383 @@
+"""The chat pane: the conversation attached to the selected bucket (or a free one), messages
+streaming in, Stop, Regenerate, edit, copy, branch; the sources a reply used open their blob."""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import Any
+
+from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reyna_desktop.gui import workers
+from reyna_desktop.gui.jobs import JobService
+
+log = logging.getLogger(__name__)
+CONVERSATION_TYPES = ("conversation", "thread")
+
+
+def list_conversations(store) -> list[Any]:
+    found = [b for t in CONVERSATION_TYPES for b in store.buckets.all(type=t)]
+    return sorted(found, key=lambda b: b.updated_at, reverse=True)
+
+
+def load_messages(store, conversation_id: str) -> list[dict[str, Any]]:
+    out = []
+    for blob in store.blobs.in_bucket(conversation_id, schema_ids=["message-v1"]):
+        data = store.blobs.data(blob.id)
+        out.append({"id": blob.id, "role": data.get("role") or ("user" if data.get("sender_id") == "me" else
+                                                                 "assistant"),
+                    "content": str(data.get("content", "")), "sources": data.get("sources") or [],
+                    "edited": bool(data.get("edited")), "created_at": blob.created_at})
+    return out
+
+
+def attached_conversation(store, bucket_id: str) -> str | None:
+    """The conversation attached to this bucket or its nearest ancestor, if any."""
+    bucket = store.buckets.get(bucket_id)
+    if bucket.type in CONVERSATION_TYPES:
+        return bucket.id
+    chain = [bucket_id, *reversed(bucket.ancestor_ids)]
+    conversations = list_conversations(store)
+    for wanted in chain:
+        for conv in conversations:
+            if conv.metadata.get("attached_bucket_id") == wanted:
+                return str(conv.id)
+    return None
+
+
+def message_html(message: dict[str, Any], last_assistant: bool, streaming: bool = False) -> str:
+    role = message["role"]
+    who = {"user": "You", "assistant": "Assistant", "system": "System"}.get(role, role)
+    align = "#2f6fb0" if role == "user" else "#2f8f6a"
+    body = html.escape(message["content"]).replace("\n", "<br>")
+    actions = []
+    if not streaming and message.get("id"):
+        mid = message["id"]
+        actions.append(f"<a href='copy:{mid}'>copy</a>")
+        if role == "user":
+            actions.append(f"<a href='edit:{mid}'>edit</a>")
+        actions.append(f"<a href='branch:{mid}'>branch</a>")
+        if last_assistant:
+            actions.append(f"<a href='regen:{mid}'>regenerate</a>")
+    sources = ""
+    if message.get("sources"):
+        links = [f"<a href='open:{html.escape(s.get('blob_id', ''))}'>{html.escape(s.get('title') or 'source')}</a>"
+                 for s in message["sources"] if isinstance(s, dict)]
+        sources = "<br><small>Sources: " + " · ".join(links) + "</small>"
+    tail = " <i>…</i>" if streaming else ""
+    return (f"<p style='margin:6px 0'><b style='color:{align}'>{who}</b>{' (edited)' if message.get('edited') else ''}"
+            f"<br>{body}{tail}{sources}<br><small>{' · '.join(actions)}</small></p>")
+
+
+class ConversationSettings(QDialog):
+    """Per-conversation system prompt and model settings (kept in the bucket's metadata)."""
+
+    def __init__(self, bucket: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Conversation settings: {bucket.name}")
+        meta = bucket.metadata
+        model = meta.get("model_settings") or {}
+        self.prompt = QPlainTextEdit(meta.get("system_prompt", ""))
+        self.temperature = QDoubleSpinBox(minimum=0.0, maximum=2.0, singleStep=0.1,
+                                          value=float(model.get("temperature", 0.7)))
+        self.max_tokens = QSpinBox(minimum=1, maximum=8192, value=int(model.get("max_tokens", 512)))
+        form = QFormLayout(self)
+        form.addRow("System prompt", self.prompt)
+        form.addRow("Temperature", self.temperature)
+        form.addRow("Max tokens", self.max_tokens)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def metadata(self) -> dict[str, Any]:
+        return {"system_prompt": self.prompt.toPlainText(),
+                "model_settings": {"temperature": self.temperature.value(), "max_tokens": self.max_tokens.value()}}
+
+
+class ChatPane(QWidget):
+    open_blob = Signal(str)
+    error = Signal(str)
+
+    def __init__(self, store, jobs: JobService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.jobs = jobs
+        self.conversation_id: str | None = None
+        self.job_id: str | None = None
+        self.messages: list[dict[str, Any]] = []
+        self.stream_text = ""
+        self._early: dict[str, str] = {}
+        self.filter = QLineEdit(placeholderText="Find a conversation…", clearButtonEnabled=True)
+        self.filter.setAccessibleName("Find a conversation")
+        self.list = QListWidget()
+        self.list.setAccessibleName("Conversations")
+        self.list.setMaximumHeight(110)
+        self.new_button = QPushButton("New")
+        self.new_button.setToolTip("Start a new conversation")
+        self.settings_button = QPushButton("Settings…")
+        self.title = QLabel("<b>Chat</b>")
+        self.view = QTextBrowser()
+        self.view.setAccessibleName("Messages")
+        self.view.setOpenLinks(False)
+        self.view.anchorClicked.connect(self._link)
+        self.input = QPlainTextEdit()
+        self.input.setAccessibleName("Message")
+        self.input.setPlaceholderText("Ask about your work… (Ctrl+Enter sends)")
+        self.input.setMaximumHeight(90)
+        self.send_button = QPushButton("Send")
+        self.stop_button = QPushButton("Stop", enabled=False)
+        self.regen_button = QPushButton("Regenerate")
+        self.status = QLabel("")
+        top = QHBoxLayout()
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.new_button)
+        top.addWidget(self.settings_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.regen_button)
+        buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.list)
+        layout.addWidget(self.title)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.input)
+        layout.addLayout(buttons)
+        self._render_timer = QTimer(self, singleShot=True, interval=40)
+        self._render_timer.timeout.connect(self.render)
+        self._conversations: list[Any] = []
+        self.filter.textChanged.connect(self._fill_list)
+        self.list.currentItemChanged.connect(self._picked)
+        self.new_button.clicked.connect(self.new_conversation)
+        self.settings_button.clicked.connect(self.edit_settings)
+        self.send_button.clicked.connect(self.send)
+        self.stop_button.clicked.connect(self.stop)
+        self.regen_button.clicked.connect(self.regenerate)
+        QShortcut(QKeySequence("Ctrl+Return"), self.input, activated=self.send)
+        jobs.partial.connect(self._partial)
+        jobs.finished.connect(self._finished)
+        self.refresh_conversations()
+
+    # -- conversations --------------------------------------------------------------------
+
+    def refresh_conversations(self) -> None:
+        workers.submit(list_conversations, self.store, on_done=self._conversations_loaded,
+                       on_error=lambda exc: self.error.emit(str(exc)))
+
+    def _conversations_loaded(self, conversations: list[Any]) -> None:
+        self._conversations = conversations
+        self._fill_list()
+        if self.conversation_id is None and conversations:
+            self.open_conversation(conversations[0].id)
+
+    def _fill_list(self) -> None:
+        needle = self.filter.text().strip().lower()
+        self.list.blockSignals(True)
+        self.list.clear()
+        for conv in self._conversations:
+            label = conv.name + (f" — {conv.metadata.get('topic')}" if conv.metadata.get("topic") else "")
+            if needle and needle not in label.lower():
+                continue
+            item = QListWidgetItem(label)
+            item.setData(256, conv.id)
+            self.list.addItem(item)
+            if conv.id == self.conversation_id:
+                self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+
+    def _picked(self, item: QListWidgetItem | None) -> None:
+        if item is not None:
+            self.open_conversation(str(item.data(256)))
+
+    def follow_bucket(self, bucket_id: str) -> None:
+        """Switch to the conversation attached to the chosen bucket, when it has one."""
+        workers.submit(attached_conversation, self.store, bucket_id,
+                       on_done=lambda conv: conv and conv != self.conversation_id and self.open_conversation(conv))
+
+    def open_conversation(self, conversation_id: str) -> None:
+        self.conversation_id = conversation_id
+        conv = next((c for c in self._conversations if c.id == conversation_id), None)
+        self.title.setText(f"<b>{html.escape(conv.name) if conv else 'Chat'}</b>")
+        self.reload()
+
+    def reload(self) -> None:
+        if self.conversation_id is None:
+            return
+        conv = self.conversation_id
+        workers.submit(load_messages, self.store, conv, on_done=lambda m: self._messages_loaded(conv, m),
+                       on_error=lambda exc: self.error.emit(str(exc)))
+
+    def _messages_loaded(self, conversation_id: str, messages: list[dict[str, Any]]) -> None:
+        if conversation_id != self.conversation_id:
+            return
+        self.messages = messages
+        self.render()
+
+    def render(self) -> None:
+        last_assistant = max((i for i, m in enumerate(self.messages) if m["role"] == "assistant"), default=-1)
+        parts = [message_html(m, i == last_assistant and self.job_id is None) for i, m in enumerate(self.messages)]
+        if self.job_id is not None:
+            parts.append(message_html({"role": "assistant", "content": self.stream_text}, False, streaming=True))
+        self.view.setHtml("".join(parts) or "<p><i>No messages yet. Ask something about your project.</i></p>")
+        bar = self.view.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def new_conversation(self) -> None:
+        name, ok = QInputDialog.getText(self, "New conversation", "Name:", text="New conversation")
+        if ok and name.strip():
+            workers.submit(self.store.templates.instantiate, "conversation", name.strip(),
+                           on_done=lambda b: (self.refresh_conversations(), self.open_conversation(b.id)),
+                           on_error=lambda exc: self.error.emit(str(exc)))
+
+    def edit_settings(self) -> None:
+        if self.conversation_id is None:
+            return
+        workers.submit(self.store.buckets.get, self.conversation_id, on_done=self._edit_settings)
+
+    def _edit_settings(self, bucket: Any) -> None:
+        dialog = ConversationSettings(bucket, self)
+        if dialog.exec():
+            workers.submit(self.store.buckets.update, bucket.id, metadata=dialog.metadata(), merge_metadata=True,
+                           on_error=lambda exc: self.error.emit(str(exc)))
+
+    # -- messages -------------------------------------------------------------------------
+
+    def send(self) -> None:
+        text = self.input.toPlainText().strip()
+        if not text or self.conversation_id is None or self.job_id is not None:
+            return
+        self.input.clear()
+        self.messages.append({"role": "user", "content": text, "id": None})
+        self._begin()
+        self.jobs.chat("send_message", self.conversation_id, text, on_done=self._started, on_error=self._failed)
+
+    def regenerate(self) -> None:
+        if self.conversation_id is None or self.job_id is not None:
+            return
+        self._begin()
+        self.jobs.chat("regenerate", self.conversation_id, on_done=self._started, on_error=self._failed)
+
+    def edit_message(self, message_id: str, text: str) -> None:
+        if self.job_id is not None:
+            return
+        self._begin()
+        self.jobs.chat("edit_message", message_id, text, on_done=self._started, on_error=self._failed)
+
+    def branch(self, message_id: str) -> None:
+        if self.conversation_id is None:
+            return
+
+        def start(runner_unused: Any = None) -> Any:
+            from reyna_desktop.processors import chat
+
+            return chat.start_thread(self.store, self.conversation_id, message_id)
+
+        workers.submit(start, on_done=lambda b: (self.refresh_conversations(), self.open_conversation(b.id)),
+                       on_error=lambda exc: self.error.emit(f"Could not branch: {exc}"))
+
+    def _begin(self) -> None:
+        self.job_id = "pending"
+        self.stream_text = ""
+        self.stop_button.setEnabled(True)
+        self.send_button.setEnabled(False)
+        self.regen_button.setEnabled(False)
+        self.status.setText("Thinking…")
+        self.render()
+
+    def _started(self, result: Any) -> None:
+        job = result[-1] if isinstance(result, tuple) else result
+        self.job_id = str(getattr(job, "id", job))
+        self.stream_text = self._early.pop(self.job_id, "")
+        self.reload()
+        state = getattr(job, "state", "")
+        if state in ("succeeded", "failed", "cancelled"):
+            self._finished(self.job_id, state, {"error": getattr(job, "error", None)})
+
+    def _failed(self, exc: BaseException) -> None:
+        self._end()
+        self.status.setText("")
+        self.error.emit(f"Chat failed: {exc}")
+        self.reload()
+
+    def _end(self) -> None:
+        self.job_id = None
+        self.stop_button.setEnabled(False)
+        self.send_button.setEnabled(True)
+        self.regen_button.setEnabled(True)
+
+    def stop(self) -> None:
+        if self.job_id and self.job_id != "pending":
+            self.jobs.cancel(self.job_id)
+            self.status.setText("Stopping…")
+
+    def _partial(self, job_id: str, delta: str, text: str) -> None:
+        if job_id != self.job_id:
+            if self.job_id == "pending":
+                self._early[job_id] = text
+            return
+        self.stream_text = text or self.stream_text + delta
+        self.status.setText("Writing…")
+        if not self._render_timer.isActive():
+            self._render_timer.start()
+
+    def _finished(self, job_id: str, state: str, payload: dict[str, Any]) -> None:
+        if job_id != self.job_id:
+            return
+        self._end()
+        self.status.setText({"succeeded": "", "cancelled": "Stopped"}.get(state, "Failed"))
+        if state == "failed":
+            self.error.emit(f"The reply failed: {payload.get('error') or 'unknown error'}")
+        self.reload()
+
+    def _link(self, url: QUrl) -> None:
+        action, _, ident = url.toString().partition(":")
+        if action == "open":
+            self.open_blob.emit(ident)
+        elif action == "copy":
+            message = next((m for m in self.messages if m.get("id") == ident), None)
+            if message:
+                QApplication.clipboard().setText(message["content"])
+                self.status.setText("Copied")
+        elif action == "edit":
+            message = next((m for m in self.messages if m.get("id") == ident), None)
+            if message:
+                text, ok = QInputDialog.getMultiLineText(self, "Edit message", "Message:", message["content"])
+                if ok and text.strip():
+                    self.edit_message(ident, text.strip())
+        elif action == "branch":
+            self.branch(ident)
+        elif action == "regen":
+            self.regenerate()
+
+    def on_event(self, event: Any) -> None:
+        topic = event.topic
+        if (topic.startswith("bucket.") and event.payload.get("type") in CONVERSATION_TYPES) or topic in (
+                "bucket.deleted", "bucket.restored"):
+            self.refresh_conversations()
+        if (topic.startswith("bucket.blob.") and event.payload.get("bucket_id") == self.conversation_id
+                and self.job_id is None):
+            self.reload()

@@ -1,0 +1,194 @@
+"""The left pane of the blob editor: the original draft, Markdown, saved a moment after typing stops."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
+
+from reyna_desktop.gui import workers
+from reyna_desktop.gui.highlighter import MarkdownHighlighter
+from reyna_desktop.gui.journal_hook import JournalHook
+from reyna_desktop.store.text import word_count
+
+log = logging.getLogger(__name__)
+
+
+def load_text(store, blob_id: str) -> tuple[object, str]:
+    return store.blobs.get(blob_id), store.blobs.text(blob_id)
+
+
+class DraftPane(QWidget):
+    saved = Signal(object)  # the Blob after a save made a version
+    words_changed = Signal(int)
+    loaded = Signal(str)
+    history_requested = Signal(str)
+    error = Signal(str)
+
+    def __init__(self, store, journal: JournalHook | None = None, autosave_ms: int = 800,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.journal = journal
+        self.blob_id: str | None = None
+        self.blob = None
+        self._saved_text = ""
+        self._saving = False
+        self._loading = False
+        self.title = QLabel("Draft")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = QLabel("")
+        self.final_button = QToolButton(text="Mark final", checkable=True)
+        self.final_button.setToolTip("Use this text when compiling the book")
+        self.final_button.toggled.connect(self._mark_final)
+        self.history_button = QToolButton(text="History…")
+        self.history_button.clicked.connect(lambda: self.blob_id and self.history_requested.emit(self.blob_id))
+        self.editor = QPlainTextEdit()
+        self.editor.setAccessibleName("Draft text")
+        self.editor.setTabChangesFocus(False)
+        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.highlighter = MarkdownHighlighter(self.editor.document())
+        self.autosave = QTimer(self, singleShot=True, interval=autosave_ms)
+        self.autosave.timeout.connect(self.save)
+        self.journal_timer = QTimer(self, singleShot=True, interval=400)
+        self.journal_timer.timeout.connect(self._journal_now)
+        self.editor.textChanged.connect(self._changed)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.status)
+        top.addWidget(self.final_button)
+        top.addWidget(self.history_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.editor, 1)
+        self.setEnabled(False)
+
+    def apply_font(self, family: str, size: int) -> None:
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont) if not family else QFont(family)
+        if size:
+            font.setPointSize(size)
+        self.editor.setFont(font)
+
+    @property
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+    @property
+    def dirty(self) -> bool:
+        return self.blob_id is not None and self.text != self._saved_text
+
+    def open_blob(self, blob_id: str) -> None:
+        if blob_id == self.blob_id:
+            return
+        self.save()
+        self.blob_id = blob_id
+        self._loading = True
+        self.setEnabled(False)
+        self.status.setText("Loading…")
+        workers.submit(load_text, self.store, blob_id, on_done=lambda r: self._loaded(blob_id, r),
+                       on_error=self._failed)
+
+    def reload(self) -> None:
+        """Take the stored text when it changed elsewhere and nothing here is unsaved."""
+        if self.blob_id is None or self.dirty or self._saving:
+            return
+        blob_id = self.blob_id
+        workers.submit(load_text, self.store, blob_id, on_done=lambda r: self._loaded(blob_id, r, keep_cursor=True),
+                       on_error=self._failed)
+
+    def _loaded(self, blob_id: str, result: tuple[object, str], keep_cursor: bool = False) -> None:
+        if blob_id != self.blob_id:
+            return
+        blob, text = result
+        self.blob = blob
+        self._loading = True
+        self._saved_text = text
+        if text != self.editor.toPlainText():
+            position = self.editor.textCursor().position()
+            self.editor.setPlainText(text)
+            if keep_cursor:
+                cursor = self.editor.textCursor()
+                cursor.setPosition(min(position, len(text)))
+                self.editor.setTextCursor(cursor)
+        self._loading = False
+        self.title.setText(getattr(blob, "title", "") or "Draft")
+        self.final_button.blockSignals(True)
+        self.final_button.setChecked(bool(getattr(blob, "is_final", False)))
+        self.final_button.blockSignals(False)
+        self.status.setText(f"v{getattr(blob, 'version', 1)}")
+        self.setEnabled(True)
+        self.words_changed.emit(word_count(text))
+        self.loaded.emit(blob_id)
+
+    def clear(self) -> None:
+        self.save()
+        self.blob_id = None
+        self.blob = None
+        self._loading = True
+        self.editor.clear()
+        self._loading = False
+        self._saved_text = ""
+        self.setEnabled(False)
+
+    def _changed(self) -> None:
+        if self._loading or self.blob_id is None:
+            return
+        self.words_changed.emit(word_count(self.text))
+        if self.dirty:
+            self.status.setText("Edited")
+            self.autosave.start()
+            self.journal_timer.start()
+
+    def _journal_now(self) -> None:
+        if self.journal is not None and self.blob_id is not None and self.dirty:
+            self.journal.write(f"blob:{self.blob_id}", self.text)
+
+    def save(self) -> None:
+        """Write the text as a new version, off the UI thread; edits made meanwhile save after."""
+        self.autosave.stop()
+        if not self.dirty or self.blob_id is None:
+            return
+        if self._saving:
+            self.autosave.start()
+            return
+        self._saving = True
+        blob_id, text = self.blob_id, self.text
+        self.status.setText("Saving…")
+        workers.submit(self.store.blobs.update_text, blob_id, text,
+                       on_done=lambda blob: self._saved(blob_id, text, blob),
+                       on_error=lambda exc: self._save_failed(blob_id, exc))
+
+    def save_now(self) -> None:
+        """Synchronous save for closing the window: the text must be on disk before we go."""
+        self.autosave.stop()
+        if self.dirty and self.blob_id is not None:
+            workers.wait_idle(10000)
+            blob = self.store.blobs.update_text(self.blob_id, self.text)
+            self._saved(self.blob_id, self.text, blob)
+
+    def _saved(self, blob_id: str, text: str, blob: object) -> None:
+        self._saving = False
+        if self.journal is not None:
+            self.journal.clear(f"blob:{blob_id}")
+        if blob_id == self.blob_id:
+            self._saved_text = text
+            self.blob = blob
+            self.status.setText(f"Saved v{getattr(blob, 'version', '?')}" if not self.dirty else "Edited")
+        self.saved.emit(blob)
+
+    def _save_failed(self, blob_id: str, exc: BaseException) -> None:
+        self._saving = False
+        log.warning("saving %s failed: %s", blob_id, exc)
+        self.status.setText("Not saved")
+        self.error.emit(f"Could not save: {exc}. Your text is still here and in the recovery journal.")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText("")
+        self.error.emit(str(exc))
+
+    def _mark_final(self, final: bool) -> None:
+        if self.blob_id:
+            workers.submit(self.store.blobs.set_final, self.blob_id, final, on_error=self._failed)

@@ -1,0 +1,225 @@
+"""The right pane of the blob editor: the expansion of the draft, streaming in while the model writes."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reyna_desktop.gui import workers
+from reyna_desktop.gui.jobs import JobService
+from reyna_desktop.gui.paragraphs import accept_paragraph, paragraph_at
+
+log = logging.getLogger(__name__)
+STYLES = ["creative", "literary", "descriptive", "concise", "dialogue", "academic"]
+
+
+def latest_expansion(store, blob_id: str) -> tuple[Any, dict[str, Any]] | None:
+    found = [b for b in store.blobs.derived(blob_id) if b.schema_id == "expanded-text-v1"]
+    if not found:
+        return None
+    chosen = next((b for b in reversed(found) if b.is_final), found[-1])
+    return chosen, store.blobs.data(chosen.id)
+
+
+class ExpandedPane(QWidget):
+    accepted = Signal(object)  # the original's new version
+    error = Signal(str)
+    streaming = Signal(bool)
+
+    def __init__(self, store, jobs: JobService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.jobs = jobs
+        self.source_id: str | None = None
+        self.expanded_id: str | None = None
+        self.job_id: str | None = None
+        self.extra_params: dict[str, Any] = {}
+        self._early: dict[str, str] = {}
+        self.status = QLabel("No expansion yet")
+        self.view = QPlainTextEdit(readOnly=True)
+        self.view.setAccessibleName("Expanded text")
+        self.view.setPlaceholderText("Press Expand to let the model write a longer version of the draft.")
+        self.ratio = QDoubleSpinBox(minimum=1.5, maximum=6.0, singleStep=0.5, value=3.0, suffix="×")
+        self.ratio.setToolTip("How much longer the expansion should be")
+        self.style_box = QComboBox(editable=True)
+        self.style_box.addItems(STYLES)
+        self.style_box.setToolTip("Writing style for the expansion")
+        self.expand_button = QPushButton("Expand")
+        self.expand_button.clicked.connect(self.expand)
+        self.stop_button = QPushButton("Stop", enabled=False)
+        self.stop_button.clicked.connect(self.stop)
+        self.accept_button = QPushButton("Accept paragraph", enabled=False)
+        self.accept_button.setToolTip("Put the paragraph under the cursor into a new version of the draft")
+        self.accept_button.clicked.connect(self.accept_current)
+        self.final_button = QPushButton("Mark final", enabled=False)
+        self.final_button.setToolTip("Compile this expansion instead of the draft")
+        self.final_button.clicked.connect(self.mark_final)
+        options = QHBoxLayout()
+        options.addWidget(QLabel("Ratio"))
+        options.addWidget(self.ratio)
+        options.addWidget(QLabel("Style"))
+        options.addWidget(self.style_box, 1)
+        buttons = QHBoxLayout()
+        for button in (self.expand_button, self.stop_button, self.accept_button, self.final_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("<b>Expanded</b>"))
+        top.addWidget(self.status, 1)
+        layout.addLayout(top)
+        layout.addLayout(options)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        jobs.partial.connect(self._partial)
+        jobs.finished.connect(self._finished)
+
+    def set_defaults(self, ratio: float, style: str) -> None:
+        self.ratio.setValue(ratio)
+        self.style_box.setCurrentText(style)
+
+    def show_for(self, blob_id: str | None) -> None:
+        self.source_id = blob_id
+        if self.job_id is None:
+            self.view.clear()
+            self.expanded_id = None
+        self._buttons()
+        if blob_id is None:
+            return
+        self.status.setText("Looking for an expansion…")
+        workers.submit(latest_expansion, self.store, blob_id, on_done=lambda r: self._found(blob_id, r),
+                       on_error=lambda exc: self.error.emit(str(exc)))
+
+    def _found(self, blob_id: str, result: tuple[Any, dict[str, Any]] | None) -> None:
+        if blob_id != self.source_id or self.job_id is not None:
+            return
+        if result is None:
+            self.expanded_id = None
+            self.view.clear()
+            self.status.setText("No expansion yet")
+        else:
+            blob, data = result
+            self.expanded_id = blob.id
+            self.view.setPlainText(str(data.get("expanded", "")))
+            ratio = data.get("expansion_ratio")
+            shown = f", {ratio:.1f}× the draft" if isinstance(ratio, int | float) else ""
+            note = f"{blob.word_count:,} words{shown}"
+            self.status.setText(note + ("  ★ final" if blob.is_final else ""))
+        self._buttons()
+
+    def _buttons(self) -> None:
+        busy = self.job_id is not None
+        self.expand_button.setEnabled(self.source_id is not None and not busy)
+        self.expand_button.setText("Regenerate" if self.expanded_id else "Expand")
+        self.stop_button.setEnabled(busy)
+        self.accept_button.setEnabled(self.expanded_id is not None and not busy)
+        self.final_button.setEnabled(self.expanded_id is not None and not busy)
+
+    def params(self) -> dict[str, Any]:
+        return {"ratio": self.ratio.value(), "style": self.style_box.currentText().strip() or "creative",
+                **self.extra_params}
+
+    def expand(self) -> None:
+        if self.source_id is None or self.job_id is not None:
+            return
+        source = self.source_id
+        self.job_id = "pending"
+        self.view.clear()
+        self.status.setText("Queued…")
+        self._buttons()
+        self.streaming.emit(True)
+        self.jobs.submit("text-expansion", {"blob_id": source}, self.params(),
+                         on_done=self._submitted, on_error=self._submit_failed)
+
+    def _submitted(self, job: Any) -> None:
+        self.job_id = str(getattr(job, "id", job))
+        self.status.setText("Writing…")
+        early = self._early.pop(self.job_id, None)
+        if early:
+            self.view.setPlainText(early)
+        state = getattr(job, "state", "")
+        if state in ("succeeded", "failed", "cancelled"):  # a cached result comes back finished
+            self._finished(self.job_id, state, {"result_blob_id": getattr(job, "result_blob_id", None),
+                                                 "error": getattr(job, "error", None)})
+
+    def _submit_failed(self, exc: BaseException) -> None:
+        self.job_id = None
+        self.status.setText("Could not start")
+        self._buttons()
+        self.streaming.emit(False)
+        self.error.emit(f"Expansion could not start: {exc}")
+
+    def stop(self) -> None:
+        if self.job_id and self.job_id != "pending":
+            self.status.setText("Stopping…")
+            self.jobs.cancel(self.job_id)
+
+    def _partial(self, job_id: str, delta: str, text: str) -> None:
+        if job_id != self.job_id:
+            if self.job_id == "pending":
+                self._early[job_id] = text
+            return
+        current = self.view.toPlainText()
+        if text and text.startswith(current):
+            tail = text[len(current):]
+        elif not text:
+            tail = delta
+        else:
+            self.view.setPlainText(text)
+            return
+        if tail:
+            cursor = self.view.textCursor()
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertText(tail)
+            self.view.ensureCursorVisible()
+
+    def _finished(self, job_id: str, state: str, payload: dict[str, Any]) -> None:
+        if job_id != self.job_id:
+            return
+        self.job_id = None
+        self.streaming.emit(False)
+        if state == "succeeded":
+            self.status.setText("Done")
+            result = payload.get("result_blob_id")
+            if result and self.source_id:
+                self.show_for(self.source_id)
+        elif state == "cancelled":
+            draft = payload.get("draft_text")
+            if draft:
+                self.view.setPlainText(str(draft))
+            self.status.setText("Stopped; the partial text is shown but not saved")
+        else:
+            self.status.setText("Failed")
+            self.error.emit(f"Expansion failed: {payload.get('error') or 'unknown error'}")
+        self._buttons()
+
+    def accept_current(self) -> None:
+        if not (self.source_id and self.expanded_id):
+            return
+        index = paragraph_at(self.view.toPlainText(), self.view.textCursor().position())
+        self.accept_index(index)
+
+    def accept_index(self, index: int) -> None:
+        if not (self.source_id and self.expanded_id):
+            return
+        workers.submit(accept_paragraph, self.store, self.source_id, self.expanded_id, index,
+                       on_done=self.accepted.emit, on_error=lambda exc: self.error.emit(str(exc)))
+
+    def mark_final(self) -> None:
+        if self.expanded_id:
+            source = self.source_id
+            workers.submit(self.store.blobs.set_final, self.expanded_id, True,
+                           on_done=lambda _b: self.show_for(source), on_error=lambda exc: self.error.emit(str(exc)))

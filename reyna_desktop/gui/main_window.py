@@ -1,0 +1,368 @@
+"""The main window: bucket tree | blob editor | chat, with menus, toolbar, status bar and docks."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextDocument
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QSplitter,
+    QStyle,
+    QToolBar,
+    QWidget,
+)
+
+from reyna_desktop.gui import workers
+from reyna_desktop.gui.bridge import StoreEvents
+from reyna_desktop.gui.chat_pane import ChatPane
+from reyna_desktop.gui.editor import EditorArea
+from reyna_desktop.gui.jobs import JobService
+from reyna_desktop.gui.jobs_panel import JobsPanel
+from reyna_desktop.gui.journal_hook import JournalHook
+from reyna_desktop.gui.properties_dialog import PropertiesDialog
+from reyna_desktop.gui.search_panel import SearchPanel
+from reyna_desktop.gui.settings_dialog import SettingsDialog
+from reyna_desktop.gui.tree_model import BucketTreeModel
+from reyna_desktop.gui.tree_view import BucketTreeView
+from reyna_desktop.gui.window_state import window_settings
+from reyna_desktop.settings import Settings
+
+log = logging.getLogger(__name__)
+FORMATS = ["epub", "pdf", "html", "md", "songbook-pdf"]
+
+
+def model_description(settings: Settings) -> str:
+    llm = settings.llm
+    if llm.backend == "openai":
+        return f"Model: {llm.remote_model or 'server default'} @ {llm.base_url}"
+    if llm.model_path:
+        return f"Model: {Path(llm.model_path).name}"
+    return "Model: Gemma 3 270M (embedded, loads on first use)"
+
+
+def compile_directly(store, bucket_id: str, fmt: str, out: str) -> str:
+    from reyna_desktop.export import compile_bucket
+
+    result = compile_bucket(store, bucket_id, fmt, out)
+    return str(getattr(result, "path", out))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.settings = settings
+        self.setWindowTitle("Reyna")
+        self.first_paint_callbacks: list[Any] = []
+        self.events = StoreEvents(store, parent=self)
+        self.journal = JournalHook(store.data_dir)
+        self.jobs = JobService(store, settings, self.events, parent=self)
+        self.tree_model = BucketTreeModel(store, self.events, parent=self)
+        self.tree = BucketTreeView(self.tree_model)
+        self.editor = EditorArea(store, self.jobs, self.journal, settings.editor.autosave_delay_ms)
+        self.editor.draft.apply_font(settings.editor.font_family, settings.editor.font_size)
+        self.editor.expanded.set_defaults(settings.editor.expansion_ratio, settings.editor.expansion_style)
+        self.chat = ChatPane(store, self.jobs)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        for widget in (self.tree, self.editor, self.chat):
+            self.splitter.addWidget(widget)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 800, 340])
+        self.setCentralWidget(self.splitter)
+        self.search = SearchPanel(store)
+        self.search_dock = self._dock("Search", self.search, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.jobs_panel = JobsPanel(self.jobs)
+        self.jobs_dock = self._dock("Jobs", self.jobs_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._build_status()
+        self._build_actions()
+        self._connect()
+        self._restore_layout()
+        self.jobs.start_in_background()
+
+    # -- building -------------------------------------------------------------------------
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{title.lower()}Dock")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        dock.hide()
+        return dock
+
+    def _build_status(self) -> None:
+        self.words_label = QLabel("")
+        self.model_label = QLabel(model_description(self.settings))
+        self.jobs_label = QLabel("No jobs running")
+        bar = self.statusBar()
+        bar.addPermanentWidget(self.words_label)
+        bar.addPermanentWidget(self.model_label)
+        bar.addPermanentWidget(self.jobs_label)
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None, icon: QStyle.StandardPixmap | None = None,
+                checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.new_action = self._action("&New from template…", self.new_project, QKeySequence.StandardKey.New,
+                                       sp.SP_FileIcon)
+        self.save_action = self._action("&Save", self.save, QKeySequence.StandardKey.Save, sp.SP_DialogSaveButton)
+        self.compile_action = self._action("&Compile…", self.compile_current, "Ctrl+Shift+E")
+        self.settings_action = self._action("Se&ttings…", self.open_settings, QKeySequence.StandardKey.Preferences)
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.undo_action = self._action("&Undo", lambda: self._edit_call("undo"), QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action("&Redo", lambda: self._edit_call("redo"), "Ctrl+Y")
+        self.find_action = self._action("&Find in text…", self.show_find, QKeySequence.StandardKey.Find,
+                                        sp.SP_FileDialogContentsView)
+        self.search_action = self._action("Search &everything…", self.show_search, "Ctrl+Shift+F",
+                                          sp.SP_FileDialogDetailedView)
+        self.expand_action = self._action("E&xpand draft", self.editor.expanded.expand, "Ctrl+E", sp.SP_MediaPlay)
+        self.history_action = self._action("Version &history…", self._history, "Ctrl+Shift+H")
+        self.chat_action = self._action("&Chat pane", self.chat.setVisible, "Ctrl+Shift+C", sp.SP_MessageBoxQuestion,
+                                        checkable=True)
+        self.chat_action.setChecked(True)
+        self.jobs_action = self.jobs_dock.toggleViewAction()
+        self.jobs_action.setShortcut(QKeySequence("Ctrl+J"))
+        self.search_dock_action = self.search_dock.toggleViewAction()
+        self.focus_action = self._action("&Distraction-free", self.toggle_focus_mode, "F11", checkable=True)
+        self.tree_focus = self._action("Go to tree", self.tree.setFocus, "Ctrl+1")
+        self.editor_focus = self._action("Go to editor", self.editor.draft.editor.setFocus, "Ctrl+2")
+        self.chat_focus = self._action("Go to chat", self.chat.input.setFocus, "Ctrl+3")
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        for action in (self.new_action, self.save_action, self.compile_action, self.settings_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = menu.addMenu("&Edit")
+        for action in (self.undo_action, self.redo_action, self.find_action, self.search_action, self.expand_action,
+                       self.history_action):
+            edit_menu.addAction(action)
+        view_menu = menu.addMenu("&View")
+        for action in (self.chat_action, self.jobs_action, self.search_dock_action, self.focus_action,
+                       self.tree_focus, self.editor_focus, self.chat_focus):
+            view_menu.addAction(action)
+        toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.new_action, self.save_action, self.expand_action, self.search_action, self.chat_action):
+            toolbar.addAction(action)
+        self.find_box = QLineEdit(placeholderText="Find in text", clearButtonEnabled=True)
+        self.find_box.setMaximumWidth(220)
+        self.find_box.returnPressed.connect(self.find_next)
+        self.find_box_action = toolbar.addWidget(self.find_box)
+        self.find_box_action.setVisible(False)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def _connect(self) -> None:
+        self.tree.open_bucket.connect(self.editor.open_bucket)
+        self.tree.open_bucket.connect(self.chat.follow_bucket)
+        self.tree.open_blob.connect(self.editor.open_blob)
+        self.tree.message.connect(self.show_message)
+        self.tree.properties_requested.connect(self.open_properties)
+        self.tree.compile_requested.connect(self.compile_bucket)
+        self.tree.process_requested.connect(self.process)
+        self.editor.words_changed.connect(lambda n: self.words_label.setText(f"{n:,} words"))
+        self.editor.error.connect(self.show_message)
+        self.editor.expanded.streaming.connect(lambda on: self.show_message("Expanding…" if on else "", 0))
+        self.chat.open_blob.connect(self.editor.open_blob)
+        self.chat.error.connect(self.show_message)
+        self.search.open_blob.connect(self.editor.open_blob)
+        self.search.open_bucket.connect(self.open_bucket)
+        self.events.event.connect(self.editor.on_event)
+        self.events.event.connect(self.chat.on_event)
+        self.jobs.changed.connect(self._jobs_changed)
+        self.jobs.unavailable.connect(self.show_message)
+
+    # -- layout memory --------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        state = window_settings()
+        geometry = state.value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        for key, target in (("main/state", self.restoreState), ("main/splitter", self.splitter.restoreState),
+                            ("main/editor_split", self.editor.split.restoreState)):
+            value = state.value(key)
+            if isinstance(value, QByteArray):
+                target(value)
+        chat_visible = state.value("main/chat_visible", True)
+        visible = chat_visible not in (False, "false", "0")
+        self.chat.setVisible(visible)
+        self.chat_action.setChecked(visible)
+
+    def save_layout(self) -> None:
+        state = window_settings()
+        state.setValue("main/geometry", self.saveGeometry())
+        state.setValue("main/state", self.saveState())
+        state.setValue("main/splitter", self.splitter.saveState())
+        state.setValue("main/editor_split", self.editor.split.saveState())
+        state.setValue("main/chat_visible", self.chat_action.isChecked())
+        state.sync()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def show_message(self, text: str, timeout: int = 8000) -> None:
+        self.statusBar().showMessage(text, timeout)
+
+    def save(self) -> None:
+        self.editor.draft.save()
+
+    def _edit_call(self, name: str) -> None:
+        widget = QApplication.focusWidget()
+        if isinstance(widget, QPlainTextEdit | QLineEdit) and hasattr(widget, name):
+            getattr(widget, name)()
+
+    def show_find(self) -> None:
+        self.find_box_action.setVisible(True)
+        self.find_box.setFocus()
+        self.find_box.selectAll()
+
+    def find_next(self) -> None:
+        editor = self.editor.draft.editor
+        text = self.find_box.text()
+        if text and not editor.find(text):
+            cursor = editor.textCursor()
+            cursor.movePosition(cursor.MoveOperation.Start)
+            editor.setTextCursor(cursor)
+            if not editor.find(text, QTextDocument.FindFlag(0)):
+                self.show_message(f"“{text}” is not in this text")
+
+    def show_search(self) -> None:
+        self.search_dock.show()
+        self.search_dock.raise_()
+        self.search.focus()
+
+    def _history(self) -> None:
+        if self.editor.draft.blob_id:
+            self.editor.show_history(self.editor.draft.blob_id)
+
+    def open_bucket(self, bucket_id: str) -> None:
+        if not self.tree.select_bucket(bucket_id):
+            self.editor.open_bucket(bucket_id)
+
+    def new_project(self) -> None:
+        templates = sorted(self.store.templates.all().items())
+        labels = [t.label or name for name, t in templates]
+        label, ok = QInputDialog.getItem(self, "New from template", "Template:", labels, 0, False)
+        if ok:
+            name, template = templates[labels.index(label)]
+            self.tree.new_from_template(name, template.label, None)
+
+    def toggle_focus_mode(self, on: bool) -> None:
+        """F11: only the draft, full screen; F11 again brings everything back."""
+        self._focus_saved = getattr(self, "_focus_saved", {})
+        widgets = [self.tree, self.chat, self.toolbar, self.menuBar(), self.statusBar(), self.editor.expanded,
+                   self.search_dock, self.jobs_dock]
+        if on:
+            self._focus_saved = {w: w.isVisible() for w in widgets}
+            for widget in widgets:
+                widget.hide()
+            self.showFullScreen()
+            self.editor.draft.editor.setFocus()
+        else:
+            for widget, visible in self._focus_saved.items():
+                widget.setVisible(visible)
+            self.showNormal()
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.focus_action.isChecked():
+            self.focus_action.setChecked(False)
+            self.toggle_focus_mode(False)
+            return
+        super().keyPressEvent(event)
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.settings, self)
+        dialog.saved.connect(self._settings_saved)
+        dialog.show()
+        return dialog
+
+    def _settings_saved(self, settings: Settings) -> None:
+        self.settings = settings
+        self.jobs.settings = settings
+        self.model_label.setText(model_description(settings))
+        self.editor.draft.autosave.setInterval(settings.editor.autosave_delay_ms)
+        self.editor.draft.apply_font(settings.editor.font_family, settings.editor.font_size)
+        self.show_message("Settings saved; a new model or data folder is used after a restart.")
+
+    def open_properties(self, bucket_id: str) -> None:
+        workers.submit(self.store.buckets.get, bucket_id, on_done=self._show_properties)
+
+    def _show_properties(self, bucket: Any) -> PropertiesDialog:
+        dialog = PropertiesDialog(self.store, bucket, self)
+        dialog.show()
+        self._properties = dialog
+        return dialog
+
+    def process(self, processor_id: str, target: dict[str, Any]) -> None:
+        self.jobs.submit(processor_id, target, on_done=lambda job: self.show_message(f"Queued {processor_id}"),
+                         on_error=lambda exc: self.show_message(f"{processor_id}: {exc}"))
+        self.jobs_dock.show()
+
+    def compile_current(self) -> None:
+        bucket_id = self.tree.current_bucket_id()
+        if bucket_id:
+            self.compile_bucket(bucket_id)
+        else:
+            self.show_message("Choose a book or an album in the tree first.")
+
+    def compile_bucket(self, bucket_id: str) -> None:
+        fmt, ok = QInputDialog.getItem(self, "Compile", "Format:", FORMATS, 0, False)
+        if not ok:
+            return
+        suffix = "pdf" if fmt == "songbook-pdf" else fmt
+        out, _ = QFileDialog.getSaveFileName(self, "Compile to", str(Path.home() / f"book.{suffix}"))
+        if not out:
+            return
+        self.show_message(f"Compiling to {out}…", 0)
+        workers.submit(compile_directly, self.store, bucket_id, fmt, out,
+                       on_done=lambda path: self.show_message(f"Compiled: {path}"),
+                       on_error=lambda exc: self.show_message(f"Compile failed: {exc}"))
+
+    def _jobs_changed(self) -> None:
+        running = self.jobs.running_count
+        self.jobs_label.setText(f"{running} job{'s' if running != 1 else ''} running" if running else "No jobs running")
+
+    # -- events ---------------------------------------------------------------------------
+
+    def paintEvent(self, event: Any) -> None:
+        super().paintEvent(event)
+        if self.first_paint_callbacks:
+            callbacks, self.first_paint_callbacks = self.first_paint_callbacks, []
+            for callback in callbacks:
+                QTimer.singleShot(0, callback)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        try:
+            self.editor.draft.save_now()
+        except Exception:
+            log.exception("saving on close failed; the text stays in the recovery journal")
+        self.save_layout()
+        self.events.close()
+        self.jobs.stop()
+        workers.wait_idle(5000)
+        super().closeEvent(event)

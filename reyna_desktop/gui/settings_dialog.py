@@ -1,0 +1,189 @@
+"""Settings: data folder, model (embedded, a GGUF file or an OpenAI-compatible server), threads,
+context, GPU layers, autosave delay, editor font. Every field shows its own error as you type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFontComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reyna_desktop.gui import workers
+from reyna_desktop.gui.forms import ErrorLabel, with_error
+from reyna_desktop.settings import Settings, save_settings
+
+
+def test_connection(llm: Any) -> str:
+    """Ask the configured backend for a reply; a message for the user either way."""
+    from reyna_desktop import llm as llm_module
+
+    tester = getattr(llm_module, "test_connection", None)
+    if tester is None:
+        raise RuntimeError("this build has no model backend to test")
+    report = tester(llm)
+    if getattr(report, "ok", False):
+        return f"Connected: {report.backend} {report.model} ({report.latency_s:.1f} s)"
+    raise RuntimeError(getattr(report, "detail", "") or "no answer")
+
+
+class SettingsDialog(QDialog):
+    saved = Signal(object)
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.original = settings
+        self.errors: dict[str, ErrorLabel] = {}
+        form = QFormLayout()
+        self.data_dir = QLineEdit(settings.data_dir)
+        self.data_dir.setPlaceholderText("default per-user folder")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse_dir)
+        self._row(form, "Data folder", "data_dir", self.data_dir, browse)
+        self.backend = QComboBox()
+        self.backend.addItem("Embedded model (default, runs on this computer)", "embedded")
+        self.backend.addItem("OpenAI-compatible server", "openai")
+        self.backend.setCurrentIndex(max(0, self.backend.findData(settings.llm.backend)))
+        self._row(form, "Model", "llm.backend", self.backend)
+        self.model_path = QLineEdit(settings.llm.model_path)
+        self.model_path.setPlaceholderText("empty: the bundled default model")
+        pick = QPushButton("Choose GGUF…")
+        pick.clicked.connect(self._browse_model)
+        self._row(form, "GGUF file", "llm.model_path", self.model_path, pick)
+        self.base_url = QLineEdit(settings.llm.base_url)
+        self._row(form, "Server URL", "llm.base_url", self.base_url)
+        self.api_key = QLineEdit(settings.llm.api_key, echoMode=QLineEdit.EchoMode.Password)
+        self._row(form, "API key", "llm.api_key", self.api_key)
+        self.remote_model = QLineEdit(settings.llm.remote_model)
+        self._row(form, "Server model", "llm.remote_model", self.remote_model)
+        self.test_button = QPushButton("Test connection")
+        self.test_button.clicked.connect(self.test)
+        self.test_result = QLabel("")
+        self.test_result.setWordWrap(True)
+        form.addRow("", self._pair(self.test_button, self.test_result))
+        self.n_threads = QLineEdit(str(settings.llm.n_threads))
+        self.n_threads.setPlaceholderText("0: all cores")
+        self._row(form, "Threads", "llm.n_threads", self.n_threads)
+        self.n_ctx = QLineEdit(str(settings.llm.n_ctx))
+        self._row(form, "Context size", "llm.n_ctx", self.n_ctx)
+        self.n_gpu_layers = QLineEdit(str(settings.llm.n_gpu_layers))
+        self.n_gpu_layers.setPlaceholderText("0: CPU only, -1: all")
+        self._row(form, "GPU layers", "llm.n_gpu_layers", self.n_gpu_layers)
+        self.autosave = QLineEdit(str(settings.editor.autosave_delay_ms))
+        self._row(form, "Autosave delay (ms)", "editor.autosave_delay_ms", self.autosave)
+        self.font_family = QFontComboBox()
+        if settings.editor.font_family:
+            self.font_family.setCurrentText(settings.editor.font_family)
+        self._row(form, "Editor font", "editor.font_family", self.font_family)
+        self.font_size = QLineEdit(str(settings.editor.font_size))
+        self.font_size.setPlaceholderText("0: the system size")
+        self._row(form, "Font size", "editor.font_size", self.font_size)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        for widget in (self.data_dir, self.model_path, self.base_url, self.api_key, self.remote_model, self.n_threads,
+                       self.n_ctx, self.n_gpu_layers, self.autosave, self.font_size):
+            widget.textChanged.connect(self.validate)
+        self.backend.currentIndexChanged.connect(self.validate)
+        self.font_family.currentFontChanged.connect(self.validate)
+        self.resize(720, 560)
+        self.validate()
+
+    def _pair(self, first: QWidget, second: QWidget) -> QWidget:
+        box = QWidget()
+        layout = QHBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(first)
+        layout.addWidget(second, 1)
+        return box
+
+    def _row(self, form: QFormLayout, label: str, key: str, field: QWidget, extra: QWidget | None = None) -> None:
+        box, error = with_error(self._pair(field, extra) if extra else field)
+        self.errors[key] = error
+        form.addRow(label, box)
+
+    def _browse_dir(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Data folder", self.data_dir.text())
+        if folder:
+            self.data_dir.setText(folder)
+
+    def _browse_model(self) -> None:
+        file, _ = QFileDialog.getOpenFileName(self, "Model file", "", "GGUF models (*.gguf)")
+        if file:
+            self.model_path.setText(file)
+
+    def raw(self) -> dict[str, Any]:
+        font = self.font_family.currentText()
+        return {
+            "data_dir": self.data_dir.text().strip(),
+            "llm": {**self.original.llm.model_dump(), "backend": self.backend.currentData(),
+                    "model_path": self.model_path.text().strip(), "base_url": self.base_url.text().strip(),
+                    "api_key": self.api_key.text(), "remote_model": self.remote_model.text().strip(),
+                    "n_threads": self.n_threads.text().strip(), "n_ctx": self.n_ctx.text().strip(),
+                    "n_gpu_layers": self.n_gpu_layers.text().strip()},
+            "editor": {**self.original.editor.model_dump(), "autosave_delay_ms": self.autosave.text().strip(),
+                       "font_family": font if font != self.font_family.font().family() or
+                       self.original.editor.font_family else "",
+                       "font_size": self.font_size.text().strip()},
+            "backup": self.original.backup.model_dump(),
+        }
+
+    def result_settings(self) -> Settings | None:
+        """The settings in the form, or None with each bad field's message shown beside it."""
+        for error in self.errors.values():
+            error.show_error(None)
+        try:
+            settings = Settings.model_validate(self.raw())
+        except ValidationError as exc:
+            for problem in exc.errors():
+                key = ".".join(str(p) for p in problem["loc"])
+                message = problem["msg"].replace("Value error, ", "").replace("Input should be", "should be")
+                target = self.errors.get(key) or self.errors.get(key.split(".")[0])
+                if target is not None:
+                    target.show_error(message)
+            return None
+        return settings
+
+    def validate(self) -> bool:
+        ok = self.result_settings() is not None
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(ok)
+        return ok
+
+    def test(self) -> None:
+        settings = self.result_settings()
+        if settings is None:
+            self.test_result.setText("Fix the marked fields first.")
+            return
+        self.test_result.setText("Testing…")
+        self.test_button.setEnabled(False)
+        workers.submit(test_connection, settings.llm, on_done=self._tested,
+                       on_error=lambda exc: self._tested(f"Failed: {exc}"))
+
+    def _tested(self, message: str) -> None:
+        self.test_button.setEnabled(True)
+        self.test_result.setText(message)
+
+    def save(self) -> None:
+        settings = self.result_settings()
+        if settings is None:
+            return
+        save_settings(settings)
+        self.saved.emit(settings)
+        self.accept()

@@ -1,0 +1,201 @@
+"""The bucket tree widget: selection opens things, drag and drop moves them, a context menu acts on them."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QInputDialog,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QStyleOptionViewItem,
+    QTreeView,
+    QWidget,
+)
+
+from reyna_desktop.gui import workers
+from reyna_desktop.gui.tree_data import Row
+from reyna_desktop.gui.tree_model import BucketTreeModel, ProgressRole, RowRole
+
+log = logging.getLogger(__name__)
+CHILD_TYPES = {"book": "part", "part": "chapter", "album": "track", "tracks": "track", "songbook": "song",
+               "conversation": "thread", "research": "note", "chapter": "scene"}
+PROCESSORS = [("text-expansion", "Expand text"), ("style-analyzer", "Analyse style"),
+              ("summarizer", "Summarise"), ("pitch-builder", "Build a pitch")]
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Words column: a thin progress bar toward target_words behind the count."""
+
+    def paint(self, painter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        progress = index.data(ProgressRole)
+        if progress is None:
+            super().paint(painter, option, index)
+            return
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(2, 3, -2, -3)  # type: ignore[attr-defined]
+        bar.minimum, bar.maximum = 0, 1000
+        bar.progress = int(progress * 1000)
+        bar.text = str(index.data(Qt.ItemDataRole.DisplayRole))
+        bar.textVisible = True
+        bar.textAlignment = Qt.AlignmentFlag.AlignCenter
+        bar.state = option.state  # type: ignore[attr-defined]
+        bar.palette = option.palette  # type: ignore[attr-defined]
+        QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+
+
+class BucketTreeView(QTreeView):
+    open_bucket = Signal(str)
+    open_blob = Signal(str)
+    compile_requested = Signal(str)
+    properties_requested = Signal(str)
+    process_requested = Signal(str, dict)  # processor id, target
+    message = Signal(str)
+
+    def __init__(self, model: BucketTreeModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = model.store
+        self.setModel(model)
+        self.setObjectName("bucketTree")
+        self.setAccessibleName("Buckets")
+        self.setUniformRowHeights(True)
+        self.setHeaderHidden(False)
+        self.header().setStretchLastSection(False)
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        self.header().resizeSection(1, 120)
+        self.setItemDelegateForColumn(1, ProgressDelegate(self))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+        self.selectionModel().currentChanged.connect(self._current_changed)
+        self.activated.connect(self._current_changed)
+        model.error.connect(self.message)
+        delete = QAction("Delete to trash", self, shortcut=QKeySequence.StandardKey.Delete)
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.triggered.connect(self.trash_selected)
+        self.addAction(delete)
+
+    @property
+    def tree_model(self) -> BucketTreeModel:
+        model = self.model()
+        assert isinstance(model, BucketTreeModel)
+        return model
+
+    def current_row(self) -> Row | None:
+        index = self.currentIndex()
+        return index.data(RowRole) if index.isValid() else None
+
+    def current_bucket_id(self) -> str | None:
+        row = self.current_row()
+        if row is None:
+            return None
+        return row.id if row.kind == "bucket" else row.bucket_id
+
+    def _current_changed(self, index: QModelIndex, _previous: Any = None) -> None:
+        row = index.data(RowRole) if index.isValid() else None
+        if row is None:
+            return
+        if row.kind == "bucket":
+            self.open_bucket.emit(row.id)
+        else:
+            self.open_blob.emit(row.id)
+
+    def select_bucket(self, bucket_id: str) -> bool:
+        index = self.tree_model.index_for_bucket(bucket_id)
+        if index.isValid():
+            self.setCurrentIndex(index)
+            self.scrollTo(index)
+        return index.isValid()
+
+    # -- context menu ---------------------------------------------------------------------
+
+    def _menu(self, pos: Any) -> None:
+        self.build_menu(self.indexAt(pos)).exec(self.viewport().mapToGlobal(pos))
+
+    def build_menu(self, index: QModelIndex) -> QMenu:
+        row: Row | None = index.data(RowRole) if index.isValid() else None
+        menu = QMenu(self)
+        templates = menu.addMenu("New from template")
+        parent_id = row.id if row is not None and row.kind == "bucket" else None
+        try:
+            names = sorted(self.store.templates.all().items())
+        except Exception as exc:
+            names = []
+            self.message.emit(f"Templates could not be read: {exc}")
+        for name, template in names:
+            templates.addAction(template.label or name,
+                                lambda n=name, label=template.label: self.new_from_template(n, label, parent_id))
+        if row is not None and row.kind == "bucket":
+            menu.addAction("New child…", lambda: self.new_child(row))
+            menu.addAction("Rename", lambda: self.edit(index.siblingAtColumn(0)))
+            menu.addAction("Delete to trash", self.trash_selected)
+        menu.addAction("Restore from trash…", self.restore_dialog)
+        if row is not None:
+            process = menu.addMenu("Process with")
+            target = {"bucket_id": row.id} if row.kind == "bucket" else {"blob_id": row.id}
+            for processor_id, label in PROCESSORS:
+                process.addAction(label, lambda p=processor_id, t=target: self.process_requested.emit(p, dict(t)))
+        if row is not None and row.kind == "bucket":
+            menu.addAction("Compile…", lambda: self.compile_requested.emit(row.id))
+            menu.addAction("Properties…", lambda: self.properties_requested.emit(row.id))
+        return menu
+
+    def new_from_template(self, template: str, label: str, parent_id: str | None) -> None:
+        name, ok = QInputDialog.getText(self, "New from template", "Name:", text=label or template.title())
+        if ok and name.strip():
+            self.create_from_template(template, name.strip(), parent_id)
+
+    def create_from_template(self, template: str, name: str, parent_id: str | None) -> None:
+        workers.submit(self.store.templates.instantiate, template, name, parent_id=parent_id,
+                       on_done=lambda b: self._select_later(b.id), on_error=lambda e: self.message.emit(str(e)))
+
+    def new_child(self, row: Row) -> None:
+        kind = CHILD_TYPES.get(row.type, "folder")
+        name, ok = QInputDialog.getText(self, "New child", f"Name of the new {kind}:", text=f"New {kind}")
+        if ok and name.strip():
+            workers.submit(self.store.buckets.create, name.strip(), kind, parent_id=row.id,
+                           on_done=lambda b: self._select_later(b.id), on_error=lambda e: self.message.emit(str(e)))
+
+    def _select_later(self, bucket_id: str) -> None:
+        def attempt(_parent: Any = None) -> None:
+            if self.select_bucket(bucket_id):
+                self.tree_model.loaded.disconnect(attempt)
+
+        self.tree_model.loaded.connect(attempt)
+
+    def trash_selected(self) -> None:
+        ids = [i.data(RowRole).id for i in self.selectionModel().selectedRows(0)
+               if i.data(RowRole) is not None and i.data(RowRole).kind == "bucket"]
+        if ids:
+            workers.submit(lambda: [self.store.buckets.trash(b) for b in ids],
+                           on_done=lambda _r: self.message.emit(f"Moved {len(ids)} to the trash (Restore from trash… "
+                                                               "brings it back)"),
+                           on_error=lambda e: self.message.emit(str(e)))
+
+    def restore_dialog(self) -> None:
+        workers.submit(self.store.buckets.trashed, on_done=self._choose_restore)
+
+    def _choose_restore(self, trashed: list[Any]) -> None:
+        if not trashed:
+            self.message.emit("The trash is empty.")
+            return
+        labels = [f"{b.name} ({b.type}, deleted {b.deleted_at[:16].replace('T', ' ')})" for b in trashed]
+        label, ok = QInputDialog.getItem(self, "Restore from trash", "Bucket:", labels, 0, False)
+        if ok:
+            bucket = trashed[labels.index(label)]
+            workers.submit(self.store.buckets.restore, bucket.id, on_error=lambda e: self.message.emit(str(e)))
