@@ -131,3 +131,42 @@ def test_watcher_follows_create_modify_delete_rename(store: Store, linked: tuple
         assert time.perf_counter() - started < 1.0
     finally:
         watcher.stop()
+
+
+def test_cli_link_rescan_watch_unlink(store: Store, tmp_path: Path) -> None:
+    import json
+    import signal
+    import subprocess
+    import sys
+
+    from reyna_desktop.cli import main
+
+    folder = tmp_path / "bounces"
+    folder.mkdir()
+    (folder / "mix.wav").write_bytes(WAV)
+    bucket = store.buckets.create("Track", "track" if store.schemas.has("bucket-track-v1") else "folder")
+    data_dir = str(store.data_dir)
+    assert main(["--data-dir", data_dir, "link", bucket.id, str(folder)]) == 0
+    assert main(["--data-dir", data_dir, "rescan"]) == 0
+    env = {**os.environ, "REYNA_DATA_DIR": data_dir}
+    child = subprocess.Popen([sys.executable, "-m", "reyna_desktop.cli", "watch"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        while "watching" not in child.stdout.readline():
+            pass
+        (folder / "mix2.wav").write_bytes(WAV + b"\0\0")
+        _wait(lambda: "mix2.wav" in LinkedFolders(store).files(bucket.id))
+        # The watcher holds the instance lock: a second one (or the app) is told so.
+        second = subprocess.run([sys.executable, "-m", "reyna_desktop.cli", "watch"], env=env, capture_output=True,
+                                text=True, timeout=60)
+        assert second.returncode == 2 and "in use by reyna watch" in second.stderr
+    finally:
+        child.send_signal(signal.SIGINT)
+        assert child.wait(timeout=20) == 0
+    out = subprocess.run([sys.executable, "-m", "reyna_desktop.cli", "--json", "links"], env=env,
+                         capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout)[0]["folder"] == str(folder.resolve())
+    assert main(["--data-dir", data_dir, "unlink", bucket.id]) == 0
+    assert LinkedFolders(store).links() == []
+    assert len(store.blobs.in_bucket(bucket.id)) == 2

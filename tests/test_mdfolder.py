@@ -85,3 +85,17 @@ def test_plain_notes_folder_imports(store: Store, tmp_path: Path) -> None:
     [ideas] = store.buckets.children(root.id)
     assert store.blobs.in_bucket(ideas.id)[0].schema_id == "chordpro-v1"
     assert report.skipped == [str(notes / "junk.bin")]
+
+
+def test_cli_export_and_import(store: Store, tmp_path: Path) -> None:
+    from reyna_desktop.cli import main
+
+    book = store.templates.instantiate("book", "CLI Book")
+    store.blobs.create({"content": "hello"}, bucket_ids=[book.id], title="Hello")
+    data_dir = str(store.data_dir)
+    assert main(["--data-dir", data_dir, "export-md", book.id, str(tmp_path / "md")]) == 0
+    assert main(["--data-dir", data_dir, "export-md", book.id, str(tmp_path / "md")]) == 2  # never overwrites
+    parent = store.buckets.create("Imports")
+    assert main(["--data-dir", data_dir, "import-md", str(tmp_path / "md" / "CLI Book"), "--parent", parent.id]) == 0
+    [copy] = store.buckets.children(parent.id)
+    assert _snapshot(store, copy.id) == _snapshot(store, book.id)
