@@ -138,9 +138,10 @@ class MainWindow(QMainWindow):
                                           sp.SP_FileDialogDetailedView)
         self.expand_action = self._action("E&xpand draft", self.editor.expanded.expand, "Ctrl+E", sp.SP_MediaPlay)
         self.history_action = self._action("Version &history…", self._history, "Ctrl+Shift+H")
-        self.chat_action = self._action("&Chat pane", self.chat.setVisible, "Ctrl+Shift+C", sp.SP_MessageBoxQuestion,
+        self.chat_action = self._action("&Chat pane", lambda: None, "Ctrl+Shift+C", sp.SP_MessageBoxQuestion,
                                         checkable=True)
         self.chat_action.setChecked(True)
+        self.chat_action.toggled.connect(self.chat.setVisible)
         self.jobs_action = self.jobs_dock.toggleViewAction()
         self.jobs_action.setShortcut(QKeySequence("Ctrl+J"))
         self.search_dock_action = self.search_dock.toggleViewAction()
