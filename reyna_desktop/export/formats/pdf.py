@@ -8,6 +8,7 @@ from ``resources/fonts`` so every one is embedded; PDF/A-3b is an option (``pdf_
 
 from __future__ import annotations
 
+import logging
 import re
 import tempfile
 from pathlib import Path
@@ -19,6 +20,9 @@ from reyna_desktop.export import fonts
 from reyna_desktop.export.book import RenderedBook, RenderedDivision
 from reyna_desktop.export.formats import common
 from reyna_desktop.export.formats.common import esc
+
+# WeasyPrint says, once per font, that it subsets with fontTools; that is fine for us.
+logging.getLogger("weasyprint").addFilter(lambda record: "HarfBuzz-Subset" not in record.getMessage())
 
 # Margins in inches: (top, bottom, inner, outer) by trim size.
 MARGINS = {
