@@ -20,6 +20,7 @@ from reyna_desktop.cli.output import CommandContext, run_command
 COMMAND_MODULES = [
     "store_commands",
     "safety_commands",
+    "compile_commands",
 ]
 
 
