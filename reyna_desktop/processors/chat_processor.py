@@ -1,0 +1,101 @@
+"""The chat processor: a user's message-v1 in a conversation (or thread) bucket becomes the
+assistant's reply, a message-v1 derived from it, with the attached bucket's best-matching
+blobs given to the model as notes and recorded as the reply's sources.
+
+The prompt is role/content messages: models with a chat template get them through it, base
+models as a "User: … / Assistant:" transcript (llm/transcript.py). Older turns are dropped
+first when the conversation outgrows the context.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from reyna_desktop.models import Blob, Bucket
+from reyna_desktop.processors.base import JobContext, Processor, ProcessorError
+from reyna_desktop.processors.retrieval import Source, find_sources
+
+CONVERSATION_TYPES = ("conversation", "thread")
+DEFAULT_SYSTEM = "A conversation between a writer and a helpful, concise writing assistant."
+DEFAULT_MAX_TOKENS = 128
+
+
+class ChatProcessor(Processor):
+    id = "chat"
+    version = "1.0.0"
+    description = "Answers a message in a conversation, using the attached bucket's notes"
+    input_schemas: ClassVar[tuple[str, ...]] = ("message-v1",)
+    output_schema = "message-v1"
+    uses_model = True
+    cacheable = False  # a reply depends on the whole conversation, not only on the message
+    default_params: ClassVar[dict[str, Any]] = {"max_tokens": None, "context_limit": 3, "replace_blob_id": None}
+
+    def run(self, ctx: JobContext) -> str:
+        message = ctx.input_blob()
+        data = ctx.store.blobs.data(message.id)
+        if data.get("role", "user") != "user":
+            raise ProcessorError(f"message {message.id} is from the {data.get('role')}; only user messages get replies")
+        conversation = conversation_of(ctx, message)
+        settings = conversation_settings(ctx, conversation)
+        question = str(data.get("content", ""))
+        sources = []
+        if settings.get("attached_bucket_id"):
+            limit = int(ctx.params.get("context_limit") or 0)
+            sources = find_sources(ctx.store, str(settings["attached_bucket_id"]), question, limit=limit)
+        messages = [{"role": "system", "content": system_text(settings, sources)}]
+        messages += history(ctx, conversation, message)
+        messages.append({"role": "user", "content": question})
+        model = settings.get("model_settings") or {}
+        max_tokens = int(ctx.params.get("max_tokens") or model.get("max_tokens") or DEFAULT_MAX_TOKENS)
+        sampling = {k: model[k] for k in ("temperature", "top_p") if k in model and k not in ctx.params}
+        # A base model reads a transcript and would go on to invent the next notes or turns.
+        stop = [] if ctx.llm.has_chat_template else ["\n\n", "\n["]
+        reply = ctx.chat(messages, max_tokens=max_tokens, stop=stop, **sampling).text.strip()
+        out = {"content": reply, "sender_id": "assistant", "role": "assistant", "reply_to": message.id,
+               "sources": [s.as_dict() for s in sources]}
+        replace = ctx.params.get("replace_blob_id")
+        if replace:
+            return ctx.save_version(str(replace), out)
+        return ctx.save_output(out, parent_id=message.id, bucket_ids=[conversation.id], title=reply[:80] or "Reply")
+
+
+def conversation_of(ctx: JobContext, message: Blob) -> Bucket:
+    for bucket_id in message.bucket_ids:
+        bucket = ctx.store.buckets.get(bucket_id)
+        if bucket.type in CONVERSATION_TYPES:
+            return bucket
+    raise ProcessorError(f"message {message.id} is not in a conversation or thread bucket")
+
+
+def conversation_settings(ctx: JobContext, conversation: Bucket) -> dict[str, Any]:
+    """The bucket's metadata over its enclosing conversations' (a thread inherits its chat's)."""
+    merged: dict[str, Any] = {}
+    for bucket in [*ctx.store.buckets.ancestors(conversation.id), conversation]:
+        if bucket.type in CONVERSATION_TYPES:
+            merged.update({k: v for k, v in bucket.metadata.items() if v not in (None, "")})
+    return merged
+
+
+def system_text(settings: dict[str, Any], sources: list[Source]) -> str:
+    text = str(settings.get("system_prompt") or DEFAULT_SYSTEM)
+    if sources:
+        notes = "\n".join(f"[{s.blob_id}] {s.title}: {s.snippet}" for s in sources)
+        text += f"\n\nNotes from the writer's project:\n{notes}"
+    return text
+
+
+def history(ctx: JobContext, conversation: Bucket, message: Blob) -> list[dict[str, str]]:
+    """Earlier messages, oldest first; a thread starts with the message it hangs from."""
+    store = ctx.store
+    blobs = [b for b in store.blobs.in_bucket(conversation.id, schema_ids=["message-v1"])
+             if b.created_at < message.created_at and b.id != ctx.params.get("replace_blob_id")]
+    parent_id = conversation.metadata.get("parent_message_id") if conversation.type == "thread" else None
+    if parent_id and store.blobs.exists(str(parent_id)):
+        blobs.insert(0, store.blobs.get(str(parent_id)))
+    out = []
+    for blob in blobs:
+        data = store.blobs.data(blob.id)
+        role = data.get("role") or ("assistant" if data.get("sender_id") == "assistant" else "user")
+        if role in ("user", "assistant"):
+            out.append({"role": role, "content": str(data.get("content", ""))})
+    return out

@@ -1,0 +1,72 @@
+"""Summaries of a text, a chapter or a whole book, by map-reduce (mapreduce.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from reyna_desktop.processors.base import JobContext, Processor, ProcessorError
+from reyna_desktop.processors.mapreduce import map_reduce
+from reyna_desktop.processors.sources import manuscript_blobs
+from reyna_desktop.store.text import word_count
+
+STOP = ["\n\nText:", "\nText:", "\n\n"]
+EXAMPLE = (
+    "Text: The storm came in from the sea at night. Anna closed the shutters and sat with her brother by the "
+    "fire until morning, when the fishing boats were found broken on the rocks below the harbour.\n"
+    "Summary: A night storm wrecks the village boats while Anna and her brother shelter at home."
+)
+SCOPES = {"chapter": "chapter", "book": "book", "part": "chapter"}
+
+
+def summary_prompt(text: str) -> str:
+    return f"Each text is followed by a short summary of what happens.\n\n{EXAMPLE}\n\nText: {text}\nSummary:"
+
+
+def summarise_with(ctx: JobContext) -> Callable[[str, int], str]:
+    """A map-reduce step: summarise one piece with the job's model."""
+
+    def summarise(text: str, max_tokens: int) -> str:
+        if ctx.llm.has_chat_template:
+            ask = f"Summarise what happens in this text in a few sentences:\n\n{text}"
+            messages = [{"role": "user", "content": ask}]
+            return ctx.chat(messages, max_tokens=max_tokens).text.strip()
+        return ctx.generate(summary_prompt(text), max_tokens=max_tokens, stop=STOP).text.strip()
+
+    return summarise
+
+
+class Summarizer(Processor):
+    id = "summarizer"
+    version = "1.0.0"
+    description = "Summarises a text, a chapter or a whole book (map-reduce, so any length fits the context)"
+    input_schemas: ClassVar[tuple[str, ...]] = (
+        "text-input-v1", "expanded-text-v1", "bucket:chapter", "bucket:part", "bucket:book",
+    )
+    output_schema = "summary-v1"
+    uses_model = True
+    default_params: ClassVar[dict[str, Any]] = {"max_tokens": 160, "map_tokens": 80, "chunk_tokens": None}
+
+    def run(self, ctx: JobContext) -> str:
+        if "blob_id" in ctx.job.input:
+            blob = ctx.input_blob()
+            sources, scope, parent, buckets = [blob], "blob", blob.id, None
+            title = f"Summary: {blob.title}"
+        else:
+            bucket = ctx.input_bucket()
+            sources, scope, parent = manuscript_blobs(ctx.store, bucket.id), SCOPES[bucket.type], None
+            buckets = [bucket.id]
+            title = f"Summary: {bucket.name}"
+        text = "\n\n".join(ctx.store.blobs.text(b.id).strip() for b in sources).strip()
+        if not text:
+            raise ProcessorError(f"{ctx.job.input} has no text to summarise (drafts or a blob marked final)")
+        result = map_reduce(
+            ctx, text, summarise_with(ctx), prompt_overhead=ctx.llm.count_tokens(summary_prompt("")),
+            map_tokens=int(ctx.params.get("map_tokens") or 80), final_tokens=int(ctx.params.get("max_tokens") or 160),
+            chunk_tokens=ctx.params.get("chunk_tokens"),
+        )
+        data = {
+            "summary": result.summary, "scope": scope, "source_blob_ids": [b.id for b in sources],
+            "source_word_count": word_count(text), "chunks": result.chunk_summaries,
+        }
+        return ctx.save_output(data, parent_id=parent, bucket_ids=buckets, title=title[:120])

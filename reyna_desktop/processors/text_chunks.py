@@ -1,0 +1,57 @@
+"""Cutting text into pieces that fit a token budget: paragraphs first, sentences if a paragraph
+is too long, words as the last resort. Nothing is dropped and the order is kept."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+CountTokens = Callable[[str], int]
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+")
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+
+
+def split_to_fit(text: str, budget: int, count: CountTokens) -> list[str]:
+    """`text` as pieces of at most `budget` tokens each (a paragraph, else sentences, else words)."""
+    if count(text) <= budget:
+        return [text]
+    parts = sentences(text)
+    if len(parts) <= 1:
+        parts = text.split()
+        return pack(parts, budget, count, joiner=" ")
+    pieces: list[str] = []
+    for part in parts:
+        pieces.extend(split_to_fit(part, budget, count) if count(part) > budget else [part])
+    return pack(pieces, budget, count, joiner=" ")
+
+
+def pack(pieces: list[str], budget: int, count: CountTokens, *, joiner: str = "\n\n") -> list[str]:
+    """Join neighbouring pieces while the result stays within `budget` tokens."""
+    chunks: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current}{joiner}{piece}" if current else piece
+        if current and count(candidate) > budget:
+            chunks.append(current)
+            current = piece
+        else:
+            current = candidate
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def chunk_text(text: str, budget: int, count: CountTokens) -> list[str]:
+    """Paragraphs packed into chunks of at most `budget` tokens (long ones split first)."""
+    pieces: list[str] = []
+    for paragraph in paragraphs(text):
+        pieces.extend(split_to_fit(paragraph, budget, count))
+    return pack(pieces, budget, count)
