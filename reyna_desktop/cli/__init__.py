@@ -19,6 +19,7 @@ from reyna_desktop.cli.output import CommandContext, run_command
 # Modules that add commands; each is `reyna_desktop.cli.<name>` with a register(subparsers).
 COMMAND_MODULES = [
     "store_commands",
+    "process_commands",
     "safety_commands",
     "compile_commands",
 ]
