@@ -55,7 +55,7 @@ def size_of(path: Path) -> int:
     seen: set[int] = set()
     total = 0
     for file in path.rglob("*"):
-        if file.is_file():
+        if file.is_file() and not file.is_symlink():
             st = file.stat()
             if st.st_ino not in seen:
                 seen.add(st.st_ino)
