@@ -40,7 +40,10 @@ SAMPLE_CHAPTERS = {
         ),
     },
     "Part Two": {
-        "Return": "They came back in spring, when the {^lighthouse} had gone dark.\n\n> A quotation, set apart.\n",
+        "Return": (
+            "They came back in spring, when the {^lighthouse} had gone dark. She wrote <stuff> & <b>more</b> "
+            "on the wall, 5 < 6 > 4.\n\n> A quotation, set apart.\n"
+        ),
     },
 }
 
