@@ -8,6 +8,7 @@ jobs (the app runs them) and, with `--wait`, waits for them.
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,7 +42,7 @@ def register(subparsers: Any) -> None:
                                 ("retry", retry_job, "run a failed or cancelled job again, and wait for it")):
         action = actions.add_parser(name, help=text, description=text)
         action.add_argument("job_id")
-        action.add_argument("--json", action="store_true", default=False, help="machine-readable output")
+        action.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
         action.set_defaults(handler=handler, formatter=format_jobs)
 
     chat = add_command(subparsers, "chat", run_chat, "ask one question in a conversation (or about any bucket)",

@@ -31,7 +31,7 @@ def map_reduce(
     """Summarise `text`; `prompt_overhead` is the prompt's size without the text."""
     llm = ctx.llm
     room = llm.n_ctx - prompt_overhead - max(map_tokens, final_tokens) - 16
-    budget = max(64, min(room, chunk_tokens or room))
+    budget = max(16, min(room, chunk_tokens or room))
     chunks = chunk_text(text, budget, llm.count_tokens)
     total_calls = _estimate_calls(len(chunks), budget, map_tokens)
     done = 0
