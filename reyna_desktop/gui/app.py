@@ -36,6 +36,9 @@ def make_application(argv: list[str]) -> QApplication:
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
+    # Worker threads run Python too; a short switch interval lets the UI thread take the GIL back
+    # quickly each time Qt calls into a Python model method.
+    sys.setswitchinterval(0.001)
     app = QApplication(argv)
     app.setApplicationName("Reyna")
     app.setOrganizationName("Reyna")
@@ -72,6 +75,7 @@ def build_window(data_dir: Path | None = None, *, sample: bool = True) -> Any:
     from reyna_desktop.settings import load_settings
     from reyna_desktop.store import Store
 
+    sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
     settings = load_settings()
     folder = paths.resolve_data_dir(data_dir or settings.data_dir or None)
     store = Store.open(folder)

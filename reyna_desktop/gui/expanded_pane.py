@@ -92,8 +92,9 @@ class ExpandedPane(QWidget):
         self.style_box.setCurrentText(style)
 
     def show_for(self, blob_id: str | None) -> None:
+        same = blob_id == self.source_id
         self.source_id = blob_id
-        if self.job_id is None:
+        if self.job_id is None and not same:
             self.view.clear()
             self.expanded_id = None
         self._buttons()

@@ -36,6 +36,7 @@ class JobService(QObject):
         self.settings = settings
         self._runner: Any = None
         self._starting = False
+        self.closed = False
         self.running_count = 0
         if events is not None:
             events.event.connect(self.on_event)  # type: ignore[attr-defined]
@@ -58,6 +59,7 @@ class JobService(QObject):
                            on_error=lambda exc: self.unavailable.emit(str(exc)))
 
     def stop(self) -> None:
+        self.closed = True
         if self._runner is not None:
             try:
                 self._runner.stop()
@@ -66,6 +68,8 @@ class JobService(QObject):
 
     def _call(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None] | None,
               on_error: Callable[[BaseException], None] | None) -> None:
+        if self.closed:
+            return
         if not runner_available():
             message = "the processors are not installed in this build"
             if on_error:

@@ -364,6 +364,7 @@ class MainWindow(QMainWindow):
             log.exception("saving on close failed; the text stays in the recovery journal")
         self.save_layout()
         self.events.close()
+        workers.wait_idle(5000)  # a runner still starting must exist before it can be stopped
         self.jobs.stop()
         workers.wait_idle(5000)
         super().closeEvent(event)

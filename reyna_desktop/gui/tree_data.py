@@ -69,3 +69,23 @@ def parent_of(store, bucket_id: str) -> tuple[bool, str | None]:
     """(found, parent id) of a bucket, deleted or not."""
     row = store.query_one("SELECT parent_id FROM buckets WHERE id = ?", (bucket_id,))
     return (row is not None, row["parent_id"] if row else None)
+
+
+def subtree_word_counts(store) -> dict[str, int]:
+    """Each bucket's words with its descendants', by the compiler's rule (the final, else the newest
+    text per bucket). The heavy part is one SQL query, so the GIL stays free for the UI thread."""
+    rows = store.query(
+        """SELECT c.path, o.word_count FROM (
+               SELECT bucket_id, word_count FROM (
+                   SELECT bb.bucket_id, b.word_count, ROW_NUMBER() OVER (
+                       PARTITION BY bb.bucket_id ORDER BY b.is_final DESC, b.updated_at DESC) AS rn
+                   FROM blob_buckets bb JOIN blobs b ON b.id = bb.blob_id
+                   WHERE b.deleted_at IS NULL AND b.schema_id IN ('text-input-v1', 'expanded-text-v1'))
+               WHERE rn = 1) o
+           JOIN buckets c ON c.id = o.bucket_id WHERE c.deleted_at IS NULL"""
+    )
+    totals: dict[str, int] = {}
+    for path, words in rows:
+        for bucket_id in path.strip("/").split("/"):
+            totals[bucket_id] = totals.get(bucket_id, 0) + words
+    return totals

@@ -25,24 +25,31 @@ from PySide6.QtCore import (
 )
 
 from reyna_desktop.gui import icons, workers
-from reyna_desktop.gui.tree_data import Row, load_children, parent_of
+from reyna_desktop.gui.tree_data import Row, load_children, parent_of, subtree_word_counts
 from reyna_desktop.models import Event
 
 log = logging.getLogger(__name__)
 
 MIME = "application/x-reyna-nodes"
+PAGE = 250  # rows per fetchMore: a long chapter list costs the view one page at a time
 RowRole = Qt.ItemDataRole.UserRole + 1
 ProgressRole = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
+_F = Qt.ItemFlag
+_ROOT_FLAGS = _F.ItemIsDropEnabled
+_BLOB_FLAGS = _F.ItemIsEnabled | _F.ItemIsSelectable | _F.ItemIsDragEnabled | _F.ItemNeverHasChildren
+_BUCKET_FLAGS_OTHER = _F.ItemIsEnabled | _F.ItemIsSelectable | _F.ItemIsDragEnabled | _F.ItemIsDropEnabled
+_BUCKET_FLAGS = _BUCKET_FLAGS_OTHER | _F.ItemIsEditable
 
 
 class Node:
-    __slots__ = ("children", "loaded", "loading", "parent", "position", "reload", "row")
+    __slots__ = ("children", "loaded", "loading", "parent", "pending", "position", "reload", "row")
 
     def __init__(self, row: Row | None, parent: Node | None) -> None:
         self.row = row  # None for the invisible root
         self.parent = parent
         self.children: list[Node] = []
+        self.pending: list[Row] = []  # fetched but not shown yet: the view asks for them by scrolling
         self.loaded = False
         self.loading = False
         self.reload = False
@@ -92,6 +99,13 @@ class BucketTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(node.position, column, node)
 
+    def fetch_all(self, index: Index) -> None:
+        """Show every fetched child now (for selecting a row far down a long list)."""
+        node = self.node(index)
+        if node.pending:
+            rows, node.pending = node.pending, []
+            self._append(node, rows)
+
     def index_for_bucket(self, bucket_id: str) -> QModelIndex:
         node = self._buckets.get(bucket_id)
         return self.index_of(node) if node else QModelIndex()
@@ -125,11 +139,16 @@ class BucketTreeModel(QAbstractItemModel):
 
     def canFetchMore(self, parent: Index) -> bool:
         node = self.node(parent)
-        return node.bucket_id is not None or node is self.root if not (node.loaded or node.loading) else False
+        if node.loaded:
+            return bool(node.pending)
+        return not node.loading and (node.bucket_id is not None or node is self.root)
 
     def fetchMore(self, parent: Index) -> None:
         node = self.node(parent)
-        if not node.loaded and not node.loading:
+        if node.loaded and node.pending:
+            rows, node.pending = node.pending[:PAGE], node.pending[PAGE:]
+            self._append(node, rows)
+        elif not node.loaded and not node.loading:
             self._load(node)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -172,16 +191,13 @@ class BucketTreeModel(QAbstractItemModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsDropEnabled
+        # Called for every row on each layout: kept to a lookup.
         if not index.isValid():
-            return base
-        row = self.node(index).row
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
-        if row is not None and row.kind == "bucket":
-            flags |= Qt.ItemFlag.ItemIsDropEnabled
-            if index.column() == 0:
-                flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+            return _ROOT_FLAGS
+        row = index.internalPointer().row
+        if row.kind == "bucket":
+            return _BUCKET_FLAGS if index.column() == 0 else _BUCKET_FLAGS_OTHER
+        return _BLOB_FLAGS
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         row = self.node(index).row if index.isValid() else None
@@ -220,13 +236,23 @@ class BucketTreeModel(QAbstractItemModel):
             return
         if not node.loaded:
             node.loaded = True
-            if rows:
-                self.beginInsertRows(self.index_of(node), 0, len(rows) - 1)
-                node.children = [self._make(r, node) for r in rows]
-                node.renumber()
-                self.endInsertRows()
+            node.pending = rows[PAGE:]
+            self._append(node, rows[:PAGE])
         else:
-            self._sync(node, rows)
+            shown = max(len(node.children), PAGE)
+            node.pending = rows[shown:]
+            self._sync(node, rows[:shown])
+        self._done_loading(node)
+
+    def _append(self, node: Node, rows: list[Row]) -> None:
+        if rows:
+            start = len(node.children)
+            self.beginInsertRows(self.index_of(node), start, start + len(rows) - 1)
+            node.children.extend(self._make(r, node) for r in rows)
+            node.renumber()
+            self.endInsertRows()
+
+    def _done_loading(self, node: Node) -> None:
         if node.reload:
             node.reload = False
             self._load(node)
@@ -298,7 +324,7 @@ class BucketTreeModel(QAbstractItemModel):
             self._count_timer.start()
             return
         self._counting = True
-        workers.submit(self.store.buckets.subtree_word_counts, on_done=self._counts_arrived,
+        workers.submit(subtree_word_counts, self.store, on_done=self._counts_arrived,
                        on_error=self._counts_failed)
 
     def _counts_failed(self, exc: BaseException) -> None:

@@ -42,15 +42,25 @@ class _Relay(QObject):
     def _deliver_done(self, result: Any) -> None:
         _alive.discard(self)
         if self._on_done is not None:
-            self._on_done(result)
+            _guarded(self._on_done, result)
 
     @Slot(object)
     def _deliver_error(self, exc: BaseException) -> None:
         _alive.discard(self)
         if self._on_error is not None:
-            self._on_error(exc)
+            _guarded(self._on_error, exc)
         else:
             log.error("background task failed", exc_info=exc)
+
+
+def _guarded(callback: Callable[[Any], None], value: Any) -> None:
+    """A result may arrive after its widget was closed; that is not an error worth a dialog."""
+    try:
+        callback(value)
+    except RuntimeError as exc:
+        if "deleted" not in str(exc) and "closed" not in str(exc):
+            raise
+        log.debug("dropped a late result: %s", exc)
 
 
 class _Task(QRunnable):
