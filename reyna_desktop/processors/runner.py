@@ -176,10 +176,13 @@ class JobRunner:
         job = self.table.get(job_id)
         if job.state not in ("failed", "cancelled"):
             raise InvalidOperation(f"job {job_id} is {job.state}; only failed or cancelled jobs can be retried")
+        processor = self.registry.get(job.processor_id)
+        # The settings may have changed since (a fixed model path): the result belongs under the new key.
+        key = self._cache_key(processor, job.input, job.params) if processor.cacheable else None
         with self.store.transaction() as tx:
             self.table.update(tx, job_id, state="pending", attempts=0, error=None, next_attempt_at=None, progress=0.0,
-                           partial_text="", result_blob_id=None, started_at=None, finished_at=None,
-                           cancel_requested=False)
+                              partial_text="", result_blob_id=None, started_at=None, finished_at=None,
+                              cancel_requested=False, cache_key=key)
             tx.emit("job.queued", {"job_id": job_id, "processor_id": job.processor_id, "input": job.input,
                                    "retry": True})
         self._wake()
