@@ -26,7 +26,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from reyna_desktop.export import language
 from reyna_desktop.export.manuscript import ImageRef
 
-RENDER_VERSION = "markup-3"
+RENDER_VERSION = "markup-4"
 LONG_PARAGRAPH = 20_000
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
@@ -158,11 +158,13 @@ def _adjust(
     tokens: list[Token], images: dict[str, ImageRef], env: dict[str, Any], where: str, warnings: list[str]
 ) -> None:
     """Demote headings below the division's own h1; resolve images; keep only web links."""
-    for token in tokens:
+    for i, token in enumerate(tokens):
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
         if token.type == "inline" and token.children:
             token.children = _adjust_inline(token.children, images, env, where, warnings)
+            if i > 0 and tokens[i - 1].type == "paragraph_open" and [c.type for c in token.children] == ["image"]:
+                tokens[i - 1].attrSet("class", "image")  # a picture on its own: centred, no indent
 
 
 def _adjust_inline(
