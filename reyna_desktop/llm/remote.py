@@ -5,7 +5,8 @@ Prompts go to /v1/completions, which local servers offer and which suits the few
 written for base models. A server that has no /v1/completions (HTTP 404) is switched to
 /v1/chat/completions for the rest of the session. Token counts for trimming are estimated as
 one token per 3 characters (on the safe side for English); the server's own counts, when it
-sends them, are what the output records.
+sends them, are what the output records. `repeat_penalty` is not an OpenAI parameter: a server
+that refuses it (HTTP 400 naming it) is asked again without it, and not sent it again.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class OpenAIBackend(LLMBackend):
         self.model = model
         self.n_ctx = n_ctx
         self.has_chat_template = False
+        self._send_repeat_penalty = True
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._client = httpx.Client(
             base_url=self.base_url, headers=headers,
@@ -105,8 +107,10 @@ class OpenAIBackend(LLMBackend):
     def _body(self, max_tokens: int, sampling: Sampling, stop: list[str]) -> dict[str, Any]:
         body: dict[str, Any] = {
             "model": self.model or "default", "max_tokens": max_tokens, "temperature": sampling.temperature,
-            "top_p": sampling.top_p, "repeat_penalty": sampling.repeat_penalty, "stream": True,
+            "top_p": sampling.top_p, "stream": True,
         }
+        if self._send_repeat_penalty:
+            body["repeat_penalty"] = sampling.repeat_penalty
         if stop:
             body["stop"] = stop[:4]  # OpenAI accepts at most four
         if sampling.seed >= 0:
@@ -114,6 +118,18 @@ class OpenAIBackend(LLMBackend):
         return body
 
     def _stream(
+        self, path: str, body: dict[str, Any], prompt_text: str, on_token: TokenCallback | None, should_stop: StopCheck
+    ) -> Completion:
+        try:
+            return self._stream_once(path, body, prompt_text, on_token, should_stop)
+        except LLMError as exc:
+            if "repeat_penalty" not in body or "HTTP 400" not in str(exc) or "repeat_penalty" not in str(exc):
+                raise
+            self._send_repeat_penalty = False
+            body = {k: v for k, v in body.items() if k != "repeat_penalty"}
+            return self._stream_once(path, body, prompt_text, on_token, should_stop)
+
+    def _stream_once(
         self, path: str, body: dict[str, Any], prompt_text: str, on_token: TokenCallback | None, should_stop: StopCheck
     ) -> Completion:
         parts: list[str] = []
