@@ -278,8 +278,12 @@ class ChatPane(QWidget):
     def regenerate(self) -> None:
         if self.conversation_id is None or self.job_id is not None:
             return
+        last = next((m["id"] for m in reversed(self.messages) if m["role"] == "assistant" and m.get("id")), None)
+        if last is None:
+            self.status.setText("Nothing to regenerate yet")
+            return
         self._begin()
-        self.jobs.chat("regenerate", self.conversation_id, on_done=self._started, on_error=self._failed)
+        self.jobs.chat("regenerate", last, on_done=self._started, on_error=self._failed)
 
     def edit_message(self, message_id: str, text: str) -> None:
         if self.job_id is not None:
@@ -291,10 +295,10 @@ class ChatPane(QWidget):
         if self.conversation_id is None:
             return
 
-        def start(runner_unused: Any = None) -> Any:
+        def start() -> Any:
             from reyna_desktop.processors import chat
 
-            return chat.start_thread(self.store, self.conversation_id, message_id)
+            return chat.start_thread(self.store, message_id)
 
         workers.submit(start, on_done=lambda b: (self.refresh_conversations(), self.open_conversation(b.id)),
                        on_error=lambda exc: self.error.emit(f"Could not branch: {exc}"))
@@ -310,6 +314,10 @@ class ChatPane(QWidget):
 
     def _started(self, result: Any) -> None:
         job = result[-1] if isinstance(result, tuple) else result
+        if job is None:  # an edit that needs no new reply
+            self._end()
+            self.reload()
+            return
         self.job_id = str(getattr(job, "id", job))
         self.stream_text = self._early.pop(self.job_id, "")
         self.reload()

@@ -1,0 +1,95 @@
+"""The window with the real default model: expansion streams into the right pane, Stop, chat with sources.
+Short max_tokens keep these quick; the model is the bundled Gemma 3 270M, loaded on first use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from reyna_desktop.gui import workers
+from test_gui_helpers import StallProbe
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def window(qtbot, private_dirs: Path) -> Iterator:
+    from reyna_desktop.gui.app import build_window
+
+    made = build_window(private_dirs, sample=False)
+    qtbot.addWidget(made)
+    made.show()
+    yield made
+    made.close()
+    workers.wait_idle()
+    made.store.close()
+
+
+def chapter_with_draft(store, text: str):
+    book = store.templates.instantiate("book", "Model Book")
+    chapter = store.buckets.children(store.buckets.children(book.id)[1].id)[0]
+    return store.blobs.create({"content": text}, bucket_ids=[chapter.id])
+
+
+def test_expansion_streams_into_the_right_pane_without_stalls(qtbot, window) -> None:
+    draft = chapter_with_draft(window.store, "The keeper climbed the hundred stairs at dusk. The great lamp was dark and cold.")
+    window.editor.open_blob(draft.id)
+    pane = window.editor.expanded
+    qtbot.waitUntil(lambda: pane.source_id == draft.id and pane.expand_button.isEnabled(), timeout=10000)
+    pane.extra_params = {"max_tokens": 48}
+    seen: list[str] = []
+    window.jobs.partial.connect(lambda job, delta, text: seen.append(text))
+    probe = StallProbe()
+    probe.start()
+    qtbot.mouseClick(pane.expand_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(seen) >= 3, timeout=120000)
+    qtbot.waitUntil(lambda: pane.job_id is None, timeout=120000)
+    longest = probe.stop()
+    print(f"\nstreamed {len(seen)} partial updates; longest stall while generating {longest * 1000:.0f} ms")
+    assert pane.expanded_id is not None, pane.status.text()
+    assert pane.view.toPlainText().strip()
+    assert longest < 0.1
+
+
+def test_stop_keeps_the_partial_text(qtbot, window) -> None:
+    draft = chapter_with_draft(window.store, "Rain hammered the harbour wall while the boats came in one by one.")
+    window.editor.open_blob(draft.id)
+    pane = window.editor.expanded
+    qtbot.waitUntil(lambda: pane.source_id == draft.id and pane.expand_button.isEnabled(), timeout=10000)
+    pane.extra_params = {"max_tokens": 400}
+    qtbot.mouseClick(pane.expand_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(pane.view.toPlainText()) > 10 and pane.job_id not in (None, "pending"),
+                    timeout=120000)
+    qtbot.mouseClick(pane.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: pane.job_id is None, timeout=60000)
+    assert pane.status.text().startswith("Stopped"), pane.status.text()
+    assert pane.view.toPlainText().strip()
+    assert window.store.blobs.text(draft.id).startswith("Rain hammered")
+
+
+def test_chat_reply_streams_with_sources(qtbot, window) -> None:
+    from reyna_desktop.processors.chat import create_conversation
+
+    store = window.store
+    draft = chapter_with_draft(store, "Mara keeps the lighthouse on the island of Skerry.")
+    book_id = store.buckets.get(draft.bucket_ids[0]).ancestor_ids[0]
+    conversation = create_conversation(store, "About the book", attached_bucket_id=book_id)
+    store.buckets.update(conversation.id, metadata={"model_settings": {"max_tokens": 40}}, merge_metadata=True)
+    chat = window.chat
+    chat.refresh_conversations()
+    chat.open_conversation(conversation.id)
+    chat.input.setPlainText("Who keeps the lighthouse?")
+    qtbot.mouseClick(chat.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: chat.job_id not in (None, "pending"), timeout=30000)
+    qtbot.waitUntil(lambda: chat.job_id is None, timeout=120000)
+    qtbot.waitUntil(lambda: any(m["role"] == "assistant" for m in chat.messages), timeout=10000)
+    reply = next(m for m in chat.messages if m["role"] == "assistant")
+    assert reply["content"].strip()
+    assert reply["sources"], "the reply should cite the draft it used"
+    html = chat.view.toHtml()
+    assert "open:" in html
+    with qtbot.waitSignal(window.editor.blob_opened, timeout=10000):
+        chat._link(__import__("PySide6.QtCore", fromlist=["QUrl"]).QUrl(f"open:{reply['sources'][0]['blob_id']}"))
