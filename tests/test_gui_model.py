@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from test_gui_helpers import StallProbe
 
 from reyna_desktop.gui import workers
-from test_gui_helpers import StallProbe
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +35,8 @@ def chapter_with_draft(store, text: str):
 
 
 def test_expansion_streams_into_the_right_pane_without_stalls(qtbot, window) -> None:
-    draft = chapter_with_draft(window.store, "The keeper climbed the hundred stairs at dusk. The great lamp was dark and cold.")
+    text = "The keeper climbed the hundred stairs at dusk. The great lamp was dark and cold."
+    draft = chapter_with_draft(window.store, text)
     window.editor.open_blob(draft.id)
     pane = window.editor.expanded
     qtbot.waitUntil(lambda: pane.source_id == draft.id and pane.expand_button.isEnabled(), timeout=10000)

@@ -43,6 +43,9 @@ def make_application(argv: list[str]) -> QApplication:
     app.setApplicationName("Reyna")
     app.setOrganizationName("Reyna")
     app.setStyle("Fusion")  # follows the system's light or dark scheme on every platform
+    from reyna_desktop.gui.theme import follow_system
+
+    follow_system(app)
     return app
 
 

@@ -1,0 +1,124 @@
+"""Screenshots of the real window on a temp store with the sample project, for docs/screenshots/.
+
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py
+
+Saves main-window.png (the sample book), expansion-streaming.png (the right pane while the
+default model writes), chat.png (a reply with its sources) and dark-mode.png. Also prints the
+cold-start figure: process start to the first painted window.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+STARTED = time.perf_counter()
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    temp = Path(tempfile.mkdtemp(prefix="reyna-shots-"))
+    os.environ["REYNA_DATA_DIR"] = str(temp / "data")
+    os.environ["REYNA_CONFIG_DIR"] = str(temp / "config")
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtGui import QGuiApplication
+
+    from reyna_desktop.gui.app import build_window, make_application
+    from reyna_desktop.gui.tree_model import RowRole
+
+    dark = "--dark" in sys.argv
+    app = make_application(sys.argv)
+    if dark:
+        from reyna_desktop.gui.theme import apply_scheme
+
+        QGuiApplication.styleHints().setColorScheme(Qt.ColorScheme.Dark)
+        apply_scheme(app, Qt.ColorScheme.Dark)  # Xvfb has no platform theme to do it
+    window = build_window(temp / "data")
+    window.resize(1380, 860)
+    painted: dict[str, float] = {}
+    window.first_paint_callbacks.append(lambda: painted.setdefault("t", time.perf_counter() - STARTED))
+    window.show()
+    OUT.mkdir(parents=True, exist_ok=True)
+    model, tree = window.tree_model, window.tree
+    steps: list[tuple[float, object]] = []
+
+    def save(name: str) -> None:
+        path = OUT / name
+        window.grab().save(str(path), "PNG")
+        print(f"saved {path} ({path.stat().st_size // 1024} KB)")
+
+    def find(parent, name):
+        for row in range(model.rowCount(parent)):
+            index = model.index(row, 0, parent)
+            if index.data(RowRole).name.startswith(name):
+                return index
+        return None
+
+    def wait_for(predicate, then, timeout=120.0):
+        deadline = time.monotonic() + timeout
+
+        def poll():
+            if predicate():
+                then()
+            elif time.monotonic() > deadline:
+                print("timed out waiting", file=sys.stderr)
+                app.quit()
+            else:
+                QTimer.singleShot(50, poll)
+
+        poll()
+
+    def open_chapter():
+        book = model.index(0, 0)
+        tree.expand(book)
+        wait_for(lambda: find(book, "Part One") is not None, lambda: expand_part(book))
+
+    def expand_part(book):
+        part = find(book, "Part One")
+        tree.expand(part)
+        wait_for(lambda: model.rowCount(part) > 0, lambda: pick_chapter(part))
+
+    def pick_chapter(part):
+        tree.expand(model.index(0, 0, part))
+        tree.setCurrentIndex(model.index(0, 0, part))
+        wait_for(lambda: window.editor.draft.blob_id is not None and window.editor.draft.isEnabled(),
+                 lambda: QTimer.singleShot(600, shot_main))
+
+    def shot_main():
+        if dark:
+            save("dark-mode.png")
+            app.quit()
+            return
+        save("main-window.png")
+        pane = window.editor.expanded
+        pane.extra_params = {"max_tokens": 160}
+        pane.expand()
+        wait_for(lambda: len(pane.view.toPlainText()) > 250 or (pane.job_id is None and pane.expanded_id),
+                 lambda: (save("expansion-streaming.png"), wait_for(lambda: pane.job_id is None, chat)))
+
+    def chat():
+        pane = window.chat
+        wait_for(lambda: pane.conversation_id is not None, lambda: ask(pane))
+
+    def ask(pane):
+        store = window.store
+        store.buckets.update(pane.conversation_id, metadata={"model_settings": {"max_tokens": 60}}, merge_metadata=True)
+        pane.input.setPlainText("Who keeps the lighthouse, and what did she find?")
+        pane.send()
+        wait_for(lambda: pane.job_id is None and any(m["role"] == "assistant" for m in pane.messages),
+                 lambda: QTimer.singleShot(400, lambda: (save("chat.png"), app.quit())))
+
+    wait_for(lambda: model.rowCount() >= 3 and model.index(0, 0).data(RowRole).type == "book", open_chapter)
+    app.exec()
+    print(f"cold start to first painted window: {painted.get('t', float('nan')):.3f} s")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
