@@ -45,7 +45,6 @@ def main() -> int:
     window.show()
     OUT.mkdir(parents=True, exist_ok=True)
     model, tree = window.tree_model, window.tree
-    steps: list[tuple[float, object]] = []
 
     def save(name: str) -> None:
         path = OUT / name

@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -65,10 +66,14 @@ def recover_journal(window: Any) -> None:
         key = f"blob:{blob_id}"
         if answer == QMessageBox.StandardButton.Yes:
             workers.submit(window.store.blobs.update_text, blob_id, text, note="recovered after a crash",
-                           on_done=lambda _b, k=key: window.journal.clear(k),
+                           on_done=partial(_recovered, window, key),
                            on_error=lambda exc: window.show_message(f"Recovery failed: {exc}"))
         else:
             window.journal.clear(key)
+
+
+def _recovered(window: Any, key: str, _blob: Any) -> None:
+    window.journal.clear(key)
 
 
 def build_window(data_dir: Path | None = None, *, sample: bool = True) -> Any:
@@ -86,12 +91,14 @@ def build_window(data_dir: Path | None = None, *, sample: bool = True) -> Any:
     if sample:
         from reyna_desktop.sample import ensure_sample_project
 
-        workers.submit(ensure_sample_project, store, on_done=lambda made: made and _open_first(window, made),
+        workers.submit(ensure_sample_project, store, on_done=partial(_open_first, window),
                        on_error=lambda exc: window.show_message(f"The sample project could not be made: {exc}"))
     return window
 
 
 def _open_first(window: Any, made: list[Any]) -> None:
+    if not made:
+        return
     book = made[0]
 
     def select(loaded_id: Any) -> None:
@@ -114,13 +121,13 @@ def run(argv: list[str]) -> int:
     data_dir = paths.resolve_data_dir(args.data_dir)
     paths.ensure_private_dir(data_dir)
     log_file = setup_logging(data_dir)
-    lock = None
+    lock: Any = None
     try:
-        from reyna_desktop.instance import InstanceLock
-    except ImportError:
-        InstanceLock = None
-    if InstanceLock is not None:
-        lock = InstanceLock(data_dir)
+        from reyna_desktop import instance
+    except ImportError:  # the single-instance lock is the safety helper's; run without it if absent
+        instance = None  # type: ignore[assignment]
+    if instance is not None:
+        lock = instance.InstanceLock(data_dir)
         if not lock.acquire():
             QMessageBox.warning(None, "Reyna is already open",
                                 f"This store is open in another window: {lock.holder()}.")

@@ -17,7 +17,7 @@ class StoreEvents(QObject):
     """`event` fires on the UI thread for each store event: this process's (from the bus) and
     other processes' (polled from the events table, e.g. the CLI), without duplicates."""
 
-    event = Signal(object)
+    event = Signal(object)  # type: ignore[assignment]
     _incoming = Signal(object)
 
     def __init__(self, store, poll_ms: int = 2000, parent: QObject | None = None) -> None:

@@ -147,7 +147,8 @@ class ChatPane(QWidget):
         self.input.setPlaceholderText("Ask about your work… (Ctrl+Enter sends)")
         self.input.setMaximumHeight(90)
         self.send_button = QPushButton("Send")
-        self.stop_button = QPushButton("Stop", enabled=False)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setEnabled(False)
         self.regen_button = QPushButton("Regenerate")
         self.status = QLabel("")
         top = QHBoxLayout()
@@ -168,7 +169,7 @@ class ChatPane(QWidget):
         layout.addWidget(self.input)
         layout.addLayout(buttons)
         self._render_timer = QTimer(self, singleShot=True, interval=40)
-        self._render_timer.timeout.connect(self.render)
+        self._render_timer.timeout.connect(self.render_messages)
         self._conversations: list[Any] = []
         self.filter.textChanged.connect(self._fill_list)
         self.list.currentItemChanged.connect(self._picked)
@@ -177,7 +178,7 @@ class ChatPane(QWidget):
         self.send_button.clicked.connect(self.send)
         self.stop_button.clicked.connect(self.stop)
         self.regen_button.clicked.connect(self.regenerate)
-        QShortcut(QKeySequence("Ctrl+Return"), self.input, activated=self.send)
+        QShortcut(QKeySequence("Ctrl+Return"), self.input).activated.connect(self.send)
         jobs.partial.connect(self._partial)
         jobs.finished.connect(self._finished)
         self.refresh_conversations()
@@ -216,7 +217,15 @@ class ChatPane(QWidget):
     def follow_bucket(self, bucket_id: str) -> None:
         """Switch to the conversation attached to the chosen bucket, when it has one."""
         workers.submit(attached_conversation, self.store, bucket_id,
-                       on_done=lambda conv: conv and conv != self.conversation_id and self.open_conversation(conv))
+                       on_done=self._follow)
+
+    def _follow(self, conversation_id: str | None) -> None:
+        if conversation_id and conversation_id != self.conversation_id:
+            self.open_conversation(conversation_id)
+
+    def _opened_new(self, bucket: Any) -> None:
+        self.refresh_conversations()
+        self.open_conversation(bucket.id)
 
     def open_conversation(self, conversation_id: str) -> None:
         self.conversation_id = conversation_id
@@ -235,9 +244,9 @@ class ChatPane(QWidget):
         if conversation_id != self.conversation_id:
             return
         self.messages = messages
-        self.render()
+        self.render_messages()
 
-    def render(self) -> None:
+    def render_messages(self) -> None:
         last_assistant = max((i for i, m in enumerate(self.messages) if m["role"] == "assistant"), default=-1)
         parts = [message_html(m, i == last_assistant and self.job_id is None) for i, m in enumerate(self.messages)]
         if self.job_id is not None:
@@ -250,7 +259,7 @@ class ChatPane(QWidget):
         name, ok = QInputDialog.getText(self, "New conversation", "Name:", text="New conversation")
         if ok and name.strip():
             workers.submit(self.store.templates.instantiate, "conversation", name.strip(),
-                           on_done=lambda b: (self.refresh_conversations(), self.open_conversation(b.id)),
+                           on_done=self._opened_new,
                            on_error=lambda exc: self.error.emit(str(exc)))
 
     def edit_settings(self) -> None:
@@ -300,7 +309,7 @@ class ChatPane(QWidget):
 
             return chat.start_thread(self.store, message_id)
 
-        workers.submit(start, on_done=lambda b: (self.refresh_conversations(), self.open_conversation(b.id)),
+        workers.submit(start, on_done=self._opened_new,
                        on_error=lambda exc: self.error.emit(f"Could not branch: {exc}"))
 
     def _begin(self) -> None:
@@ -310,7 +319,7 @@ class ChatPane(QWidget):
         self.send_button.setEnabled(False)
         self.regen_button.setEnabled(False)
         self.status.setText("Thinking…")
-        self.render()
+        self.render_messages()
 
     def _started(self, result: Any) -> None:
         job = result[-1] if isinstance(result, tuple) else result

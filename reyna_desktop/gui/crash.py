@@ -30,8 +30,8 @@ def setup_logging(data_dir: Path) -> Path:
 class CrashHandler:
     """sys.excepthook: first save what the user typed, then log, then tell the user once."""
 
-    def __init__(self, log_file: Path, save_text: Callable[[], None] | None = None,
-                 show: Callable[[str], None] | None = None) -> None:
+    def __init__(self, log_file: Path, save_text: Callable[[], object] | None = None,
+                 show: Callable[[str], object] | None = None) -> None:
         self.log_file = log_file
         self.save_text = save_text
         self.show = show

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase
@@ -33,17 +34,20 @@ class DraftPane(QWidget):
         self.store = store
         self.journal = journal
         self.blob_id: str | None = None
-        self.blob = None
+        self.blob: Any = None
         self._saved_text = ""
         self._saving = False
         self._loading = False
         self.title = QLabel("Draft")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status = QLabel("")
-        self.final_button = QToolButton(text="Mark final", checkable=True)
+        self.final_button = QToolButton()
+        self.final_button.setText("Mark final")
+        self.final_button.setCheckable(True)
         self.final_button.setToolTip("Use this text when compiling the book")
         self.final_button.toggled.connect(self._mark_final)
-        self.history_button = QToolButton(text="History…")
+        self.history_button = QToolButton()
+        self.history_button.setText("History…")
         self.history_button.clicked.connect(lambda: self.blob_id and self.history_requested.emit(self.blob_id))
         self.editor = QPlainTextEdit()
         self.editor.setAccessibleName("Draft text")

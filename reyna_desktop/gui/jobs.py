@@ -66,8 +66,8 @@ class JobService(QObject):
             except Exception:
                 log.exception("stopping the job runner failed")
 
-    def _call(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None] | None,
-              on_error: Callable[[BaseException], None] | None) -> None:
+    def _call(self, fn: Callable[[Any], Any], on_done: Callable[[Any], object] | None,
+              on_error: Callable[[BaseException], object] | None) -> None:
         if self.closed:
             return
         if not runner_available():
@@ -79,21 +79,21 @@ class JobService(QObject):
         workers.submit(lambda: fn(self.runner), on_done=on_done, on_error=on_error or self._report)
 
     def submit(self, processor_id: str, target: dict[str, Any], params: dict[str, Any] | None = None,
-               on_done: Callable[[Any], None] | None = None,
-               on_error: Callable[[BaseException], None] | None = None) -> None:
+               on_done: Callable[[Any], object] | None = None,
+               on_error: Callable[[BaseException], object] | None = None) -> None:
         self._call(lambda r: r.submit(processor_id, target, params or {}), on_done, on_error)
 
     def cancel(self, job_id: str) -> None:
         self._call(lambda r: r.cancel(job_id), None, None)
 
-    def retry(self, job_id: str, on_done: Callable[[Any], None] | None = None) -> None:
+    def retry(self, job_id: str, on_done: Callable[[Any], object] | None = None) -> None:
         self._call(lambda r: r.retry(job_id), on_done, None)
 
     def list_jobs(self, on_done: Callable[[Any], None]) -> None:
         self._call(lambda r: r.jobs(), on_done, None)
 
-    def chat(self, fn_name: str, *args: Any, on_done: Callable[[Any], None] | None = None,
-             on_error: Callable[[BaseException], None] | None = None) -> None:
+    def chat(self, fn_name: str, *args: Any, on_done: Callable[[Any], object] | None = None,
+             on_error: Callable[[BaseException], object] | None = None) -> None:
         """Call one of reyna_desktop.processors.chat's helpers (send_message, regenerate...)."""
 
         def call(runner: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -41,14 +42,14 @@ class ProgressDelegate(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         bar = QStyleOptionProgressBar()
-        bar.rect = option.rect.adjusted(2, 3, -2, -3)  # type: ignore[attr-defined]
+        bar.rect = option.rect.adjusted(2, 3, -2, -3)
         bar.minimum, bar.maximum = 0, 1000
         bar.progress = int(progress * 1000)
         bar.text = str(index.data(Qt.ItemDataRole.DisplayRole))
         bar.textVisible = True
         bar.textAlignment = Qt.AlignmentFlag.AlignCenter
-        bar.state = option.state  # type: ignore[attr-defined]
-        bar.palette = option.palette  # type: ignore[attr-defined]
+        bar.state = option.state
+        bar.palette = option.palette
         QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
 
 
@@ -85,7 +86,8 @@ class BucketTreeView(QTreeView):
         self.selectionModel().currentChanged.connect(self._current_changed)
         self.activated.connect(self._current_changed)
         model.error.connect(self.message)
-        delete = QAction("Delete to trash", self, shortcut=QKeySequence.StandardKey.Delete)
+        delete = QAction("Delete to trash", self)
+        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         delete.triggered.connect(self.trash_selected)
         self.addAction(delete)
@@ -138,8 +140,8 @@ class BucketTreeView(QTreeView):
             names = []
             self.message.emit(f"Templates could not be read: {exc}")
         for name, template in names:
-            templates.addAction(template.label or name,
-                                lambda n=name, label=template.label: self.new_from_template(n, label, parent_id))
+            make = partial(self.new_from_template, name, template.label, parent_id)
+            templates.addAction(template.label or name, make)
         if row is not None and row.kind == "bucket":
             menu.addAction("New child…", lambda: self.new_child(row))
             menu.addAction("Rename", lambda: self.edit(index.siblingAtColumn(0)))
@@ -149,7 +151,7 @@ class BucketTreeView(QTreeView):
             process = menu.addMenu("Process with")
             target = {"bucket_id": row.id} if row.kind == "bucket" else {"blob_id": row.id}
             for processor_id, label in PROCESSORS:
-                process.addAction(label, lambda p=processor_id, t=target: self.process_requested.emit(p, dict(t)))
+                process.addAction(label, partial(self.process_requested.emit, processor_id, dict(target)))
         if row is not None and row.kind == "bucket":
             menu.addAction("Compile…", lambda: self.compile_requested.emit(row.id))
             menu.addAction("Properties…", lambda: self.properties_requested.emit(row.id))

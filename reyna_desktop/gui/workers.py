@@ -31,7 +31,8 @@ class _Relay(QObject):
     done = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, on_done: Callable[[Any], None] | None, on_error: Callable[[BaseException], None] | None) -> None:
+    def __init__(self, on_done: Callable[[Any], object] | None,
+                 on_error: Callable[[BaseException], object] | None) -> None:
         super().__init__()
         self._on_done = on_done
         self._on_error = on_error
@@ -53,7 +54,7 @@ class _Relay(QObject):
             log.error("background task failed", exc_info=exc)
 
 
-def _guarded(callback: Callable[[Any], None], value: Any) -> None:
+def _guarded(callback: Callable[[Any], object], value: Any) -> None:
     """A result may arrive after its widget was closed; that is not an error worth a dialog."""
     try:
         callback(value)
@@ -81,8 +82,8 @@ class _Task(QRunnable):
 def submit(
     fn: Callable[..., Any],
     *args: Any,
-    on_done: Callable[[Any], None] | None = None,
-    on_error: Callable[[BaseException], None] | None = None,
+    on_done: Callable[[Any], object] | None = None,
+    on_error: Callable[[BaseException], object] | None = None,
     **kwargs: Any,
 ) -> None:
     relay = _Relay(on_done, on_error)
