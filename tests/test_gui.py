@@ -294,3 +294,21 @@ def test_opening_a_million_word_project_never_stalls(qtbot, make_window, private
           f"first chapters shown {chapters_shown * 1000:.0f} ms; word counts {counted * 1000:.0f} ms; "
           f"longest stall {longest * 1000:.0f} ms; scrolling through 2,000 chapters: {scrolled * 1000:.0f} ms")
     assert longest < 0.1
+
+
+def test_unsaved_text_is_journaled_and_recoverable(qtbot, make_window) -> None:
+    window = make_window(sample=False)
+    store = window.store
+    bucket = store.buckets.create("Chapter", "chapter")
+    blob = store.blobs.create({"content": "Saved text."}, bucket_ids=[bucket.id])
+    window.editor.open_blob(blob.id)
+    draft = window.editor.draft
+    qtbot.waitUntil(lambda: draft.isEnabled() and draft.blob_id == blob.id, timeout=5000)
+    draft.autosave.setInterval(60000)  # a crash before the autosave
+    draft.editor.moveCursor(draft.editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(draft.editor, " Unsaved words.")
+    qtbot.waitUntil(lambda: bool(window.journal.pending(store)), timeout=3000)
+    entry = window.journal.pending(store)[0]
+    assert entry.text == "Saved text. Unsaved words."
+    window.journal.recover(store, entry)
+    assert store.blobs.text(blob.id) == "Saved text. Unsaved words."

@@ -54,26 +54,26 @@ def recover_journal(window: Any) -> None:
     """Offer back any text that was typed but not saved when the app last stopped."""
     from reyna_desktop.gui import workers
 
-    pending = window.journal.pending()
-    blobs = {k.split(":", 1)[1]: v for k, v in pending.items() if k.startswith("blob:")}
-    if not blobs:
+    workers.submit(window.journal.pending, window.store, on_done=partial(_offer_recovery, window),
+                   on_error=lambda exc: window.show_message(f"The recovery journal could not be read: {exc}"))
+
+
+def _offer_recovery(window: Any, entries: list[Any]) -> None:
+    from reyna_desktop.gui import workers
+
+    if not entries:
         return
     answer = QMessageBox.question(
         window, "Recover unsaved text",
-        f"Reyna stopped before saving {len(blobs)} text(s). Restore them as new versions? "
+        f"Reyna stopped before saving {len(entries)} text(s). Restore them as new versions? "
         "(The saved versions stay in the history.)")
-    for blob_id, text in blobs.items():
-        key = f"blob:{blob_id}"
+    for entry in entries:
         if answer == QMessageBox.StandardButton.Yes:
-            workers.submit(window.store.blobs.update_text, blob_id, text, note="recovered after a crash",
-                           on_done=partial(_recovered, window, key),
+            workers.submit(window.journal.recover, window.store, entry,
+                           on_done=lambda blob: window.show_message(f"Recovered “{blob.title}”"),
                            on_error=lambda exc: window.show_message(f"Recovery failed: {exc}"))
         else:
-            window.journal.clear(key)
-
-
-def _recovered(window: Any, key: str, _blob: Any) -> None:
-    window.journal.clear(key)
+            window.journal.clear(entry.blob_id)
 
 
 def build_window(data_dir: Path | None = None, *, sample: bool = True) -> Any:

@@ -148,7 +148,7 @@ class DraftPane(QWidget):
 
     def _journal_now(self) -> None:
         if self.journal is not None and self.blob_id is not None and self.dirty:
-            self.journal.write(f"blob:{self.blob_id}", self.text)
+            self.journal.write(self.blob_id, self.text, getattr(self.blob, "version", None))
 
     def save(self) -> None:
         """Write the text as a new version, off the UI thread; edits made meanwhile save after."""
@@ -175,8 +175,8 @@ class DraftPane(QWidget):
 
     def _saved(self, blob_id: str, text: str, blob: object) -> None:
         self._saving = False
-        if self.journal is not None:
-            self.journal.clear(f"blob:{blob_id}")
+        if self.journal is not None and (blob_id != self.blob_id or not self.dirty):
+            self.journal.clear(blob_id)
         if blob_id == self.blob_id:
             self._saved_text = text
             self.blob = blob

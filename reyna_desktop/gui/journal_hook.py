@@ -1,7 +1,5 @@
-"""Unsaved editor text goes to the crash journal (reyna_desktop.journal) when that module is there.
-
-The journal is the safety helper's; this adapter keeps the editor working without it.
-"""
+"""The editor's unsaved text goes to the crash journal (reyna_desktop.journal, the safety helper's)
+within a second of typing; at start the app offers back what a crash left there."""
 
 from __future__ import annotations
 
@@ -16,49 +14,33 @@ class JournalHook:
     def __init__(self, data_dir: Path) -> None:
         self._journal: Any = None
         try:
-            from reyna_desktop import journal as module
-        except ImportError:
+            from reyna_desktop.journal import Journal
+        except ImportError:  # a build without the journal still edits and saves
             return
-        try:
-            factory = getattr(module, "Journal", None)
-            self._journal = factory(data_dir) if factory is not None else module
-        except Exception:
-            log.exception("the crash journal could not be opened")
+        self._journal = Journal(data_dir)
 
     @property
     def available(self) -> bool:
         return self._journal is not None
 
-    def write(self, key: str, text: str) -> None:
+    def write(self, blob_id: str, text: str, base_version: int | None = None) -> None:
         if self._journal is None:
             return
         try:
-            self._journal.write(key, text)
+            self._journal.record(blob_id, text, base_version=base_version)
         except Exception:
             log.exception("writing the crash journal failed")
 
-    def clear(self, key: str) -> None:
-        if self._journal is None:
-            return
-        try:
-            self._journal.clear(key)
-        except Exception:
-            log.exception("clearing the crash journal failed")
+    def clear(self, blob_id: str) -> None:
+        if self._journal is not None:
+            try:
+                self._journal.clear(blob_id)
+            except Exception:
+                log.exception("clearing the crash journal failed")
 
-    def pending(self) -> dict[str, str]:
-        if self._journal is None:
-            return {}
-        try:
-            found = self._journal.pending()
-        except Exception:
-            log.exception("reading the crash journal failed")
-            return {}
-        if isinstance(found, dict):
-            return {str(k): str(v) for k, v in found.items()}
-        out = {}
-        for item in found or []:
-            key = getattr(item, "key", None) or (item.get("key") if isinstance(item, dict) else None)
-            text = getattr(item, "text", None) or (item.get("text") if isinstance(item, dict) else None)
-            if key is not None and text is not None:
-                out[str(key)] = str(text)
-        return out
+    def pending(self, store: Any) -> list[Any]:
+        """Journal entries whose text the store does not hold (call off the UI thread)."""
+        return [] if self._journal is None else list(self._journal.pending(store))
+
+    def recover(self, store: Any, entry: Any) -> Any:
+        return self._journal.recover(store, entry)
