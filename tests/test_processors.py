@@ -77,6 +77,17 @@ def test_text_expansion_streams_sections_and_records_how_it_was_made(store: Stor
     runner.cancel(other.id)
 
 
+def test_scene_breaks_and_headings_pass_through_unexpanded(store: Store, runner: JobRunner) -> None:
+    draft = "She lit the lamp at dusk and watched the boats come in.\n\n* * *\n\nAt dawn the lamp was out again."
+    job = runner.wait(runner.submit("text-expansion", {"blob_id": text_blob(store, draft)}, {"max_tokens": 12}).id, 120)
+    assert job.state == "succeeded", job.error
+    data = store.blobs.data(job.result_blob_id or "")
+    assert [s["original"] for s in data["sections"]] == draft.split("\n\n")
+    assert data["sections"][1] == {"original": "* * *", "expanded": "* * *"}
+    assert "\n\n* * *\n\n" in data["expanded"]
+    assert data["sections"][0]["expanded"] != data["sections"][0]["original"]
+
+
 def test_text_expansion_rejects_bad_input_with_clear_reasons(store: Store, runner: JobRunner) -> None:
     short = text_blob(store, "Too short to grow.")
     job = runner.wait(runner.submit("text-expansion", {"blob_id": short}).id, 30)

@@ -9,6 +9,7 @@ that it and its answer fit the context.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, ClassVar
 
 from reyna_desktop.processors.base import JobContext, Processor, ProcessorError
@@ -19,6 +20,8 @@ from reyna_desktop.store.text import word_count
 MIN_WORDS = 10
 TOKENS_PER_WORD = 1.4  # English prose with this tokenizer, rounded up
 STOP = ["\n\nDraft:", "\nDraft:", "Draft:", "\n\n\n"]
+MAX_CONTINUATIONS = 4
+LONG_ENOUGH = 0.9  # of the target length
 
 EXAMPLE_DRAFT = "She missed the last bus and walked home in the rain."
 STYLE_EXAMPLES: dict[str, str] = {
@@ -43,6 +46,14 @@ STYLE_EXAMPLES: dict[str, str] = {
 }
 
 
+_STRUCTURE = re.compile(r"^\s*(#{1,6}\s.*|[*\-_~#](\s*[*\-_~#]){2,}|[*\-_~#]{1,2})\s*$")
+
+
+def is_structure(section: str) -> bool:
+    """Headings and scene breaks ("***", "* * *", "---", "#") are kept as written, not expanded."""
+    return bool(_STRUCTURE.match(section))
+
+
 class TextExpansion(Processor):
     id = "text-expansion"
     version = "1.0.0"
@@ -62,15 +73,17 @@ class TextExpansion(Processor):
         for index, section in enumerate(sections):
             if index:
                 ctx.partial("\n\n")
-            expanded = self._expand(ctx, section, ratio, style)
+            expanded = section if is_structure(section) else self._expand(ctx, section, ratio, style)
             outputs.append({"original": section, "expanded": expanded})
             ctx.progress((index + 1) / len(sections))
         expanded_text = "\n\n".join(o["expanded"] for o in outputs)
         metrics = analyze(expanded_text)
         data: dict[str, Any] = {
-            "original": original, "expanded": expanded_text,
+            "original": original,
+            "expanded": expanded_text,
             "expansion_ratio": round(word_count(expanded_text) / max(1, word_count(original)), 3),
-            "style": style, "target_ratio": ratio,
+            "style": style,
+            "target_ratio": ratio,
             "style_analysis": {k: v for k, v in metrics.items() if k != "exclamation_share"},
             "sections": outputs,
         }
@@ -109,11 +122,35 @@ class TextExpansion(Processor):
         if ctx.llm.has_chat_template:
             messages = [
                 {"role": "system", "content": "You are a writing assistant who expands drafts into finished prose."},
-                {"role": "user", "content": f"Rewrite this draft as a {style} passage of about {target_words} "
-                                            f"words. Reply with the passage only.\n\n{section}"},
+                {
+                    "role": "user",
+                    "content": f"Rewrite this draft as a {style} passage of about {target_words} "
+                    f"words. Reply with the passage only.\n\n{section}",
+                },
             ]
             return ctx.chat(messages, max_tokens=max_tokens).text.strip()
-        return ctx.generate(self._prompt(section, ratio, style), max_tokens=max_tokens, stop=STOP).text.strip()
+        return self._complete_to_length(ctx, self._prompt(section, ratio, style), target_words, max_tokens)
+
+    @staticmethod
+    def _complete_to_length(ctx: JobContext, prompt: str, target_words: int, max_tokens: int) -> str:
+        """A small base model ends its passage early; ask it to go on with what it wrote until the
+        passage reaches most of the target length or the token budget is spent."""
+        first = ctx.generate(prompt, max_tokens=max_tokens, stop=STOP)
+        text, spent = first.text.strip(), first.completion_tokens
+        for _ in range(MAX_CONTINUATIONS):
+            missing = target_words - word_count(text)
+            budget = max_tokens - spent
+            if missing < target_words * (1 - LONG_ENOUGH) or budget < 16:
+                break
+            ctx.partial(" ")
+            try:
+                more = ctx.generate(
+                    f"{prompt} {text}", max_tokens=min(budget, math.ceil(missing * TOKENS_PER_WORD) + 16), stop=STOP
+                )
+            except ProcessorError:  # it had nothing more to say
+                break
+            text, spent = f"{text} {more.text.strip()}", spent + more.completion_tokens
+        return text
 
     @staticmethod
     def _prompt(section: str, ratio: float, style: str) -> str:
