@@ -48,7 +48,7 @@ def model_description(settings: Settings) -> str:
         return f"Model: {llm.remote_model or 'server default'} @ {llm.base_url}"
     if llm.model_path:
         return f"Model: {Path(llm.model_path).name}"
-    return "Model: Gemma 3 270M (embedded, loads on first use)"
+    return "Model: Gemma 3 270M (embedded)"
 
 
 def compile_directly(store, bucket_id: str, fmt: str, out: str) -> str:
@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
         for widget in (self.tree, self.editor, self.chat):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 800, 340])
+        self.splitter.setSizes([360, 720, 340])
         self.setCentralWidget(self.splitter)
         self.search = SearchPanel(store)
         self.search_dock = self._dock("Search", self.search, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
     def _build_status(self) -> None:
         self.words_label = QLabel("")
         self.model_label = QLabel(model_description(self.settings))
+        self.model_label.setToolTip("The model loads when the first job needs it, not at start-up.")
         self.jobs_label = QLabel("No jobs running")
         bar = self.statusBar()
         bar.addPermanentWidget(self.words_label)

@@ -72,7 +72,7 @@ class BucketTreeView(QTreeView):
         self.header().setStretchLastSection(False)
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        self.header().resizeSection(1, 120)
+        self.header().resizeSection(1, 104)
         self.setItemDelegateForColumn(1, ProgressDelegate(self))
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
