@@ -251,3 +251,22 @@ def test_book_compiler_processor(store: Store) -> None:
     assert data["format"] == "md" and data["options"]["include_index"] is True
     assert fractions[-1] == 1.0 and "Chapter 1: The Storm" in store.blobs.content(blob_id).decode()
     assert BookCompilerProcessor().accepts_bucket("book") and BookCompilerProcessor().accepts_bucket("album")
+
+
+@pytest.mark.parametrize(
+    ("template", "title", "expected"),
+    [
+        ("Chapter {n}: {title}", "Chapter 1", "Chapter 3"),
+        ("Chapter {n}: {title}", "Chapter 12: The Storm", "Chapter 3: The Storm"),
+        ("Chapter {n}: {title}", "chapter seven — Night", "Chapter 3: Night"),
+        ("Part {n}: {title}", "Part One: The Harbour", "Part 3: The Harbour"),
+        ("Part {n}: {title}", "Part IV", "Part 3"),
+        ("Part {n}: {title}", "Part Of Me", "Part 3: Part Of Me"),
+        ("Chapter {n}: {title}", "Chapters of Life", "Chapter 3: Chapters of Life"),
+        ("{title}", "Chapter 1", "Chapter 1"),
+    ],
+)
+def test_a_title_that_carries_the_label_is_not_labelled_twice(template: str, title: str, expected: str) -> None:
+    from reyna_desktop.export.assemble import _heading
+
+    assert _heading(template, 3, title, "arabic") == expected

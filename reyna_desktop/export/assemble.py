@@ -20,7 +20,7 @@ from typing import Any
 from reyna_desktop.errors import NotFound, ReynaError
 from reyna_desktop.export import language
 from reyna_desktop.export.manuscript import BookMeta, Division, DivisionKind, ImageRef, Manuscript, SourceRef, TextPiece
-from reyna_desktop.export.numbers import format_number
+from reyna_desktop.export.numbers import format_number, to_words
 from reyna_desktop.export.options import CompileOptions
 from reyna_desktop.models import Blob, Bucket
 from reyna_desktop.store import Store
@@ -179,10 +179,25 @@ def _leading_heading(markdown: str) -> str:
 
 
 def _heading(template: str, number: int, title: str, numbering: str) -> str:
+    title = without_own_label(template, title)
     text = template.format(n=format_number(number, numbering), title=title)
     if not title:
         text = text.strip().rstrip(":.—–-·|").strip()
     return text.strip() or format_number(number, numbering)
+
+
+_NUMBER_WORDS = "|".join(sorted({to_words(n).lower() for n in range(1, 200)}, key=len, reverse=True))
+
+
+def without_own_label(template: str, title: str) -> str:
+    """A bucket named "Chapter 3" or "Part One: The Harbour" already carries the label the template
+    adds ("Chapter {n}: {title}"); drop it from the title so the heading does not say it twice."""
+    label = template.split("{n}", 1)[0].strip() if "{n}" in template else ""
+    if not label or not title:
+        return title
+    number = rf"(?:\d+|[ivxlcdm]+|{_NUMBER_WORDS})"
+    match = re.match(rf"^{re.escape(label)}\s+{number}\s*(?:[:.\-–—]\s*(.*)|$)", title.strip(), re.IGNORECASE)
+    return (match.group(1) or "").strip() if match else title
 
 
 def collect_images(store: Store, bucket_id: str) -> dict[str, ImageRef]:
