@@ -312,3 +312,22 @@ def test_unsaved_text_is_journaled_and_recoverable(qtbot, make_window) -> None:
     assert entry.text == "Saved text. Unsaved words."
     window.journal.recover(store, entry)
     assert store.blobs.text(blob.id) == "Saved text. Unsaved words."
+
+
+def test_backups_while_open_and_on_close(qtbot, make_window, private_dirs: Path) -> None:
+    from reyna_desktop.backup import list_backups, verify_backup
+
+    window = make_window()
+    folder = window.backups.scheduler.folder
+    window.backups.check()  # the minute timer's check: no backup yet, and the sample project is new
+    qtbot.waitUntil(lambda: len(list_backups(folder)) == 1, timeout=10000)
+    window.backups.check()  # not due again for `every_minutes`
+    workers.wait_idle()
+    assert len(list_backups(folder)) == 1
+    book = window.store.buckets.all(type="book")[0]
+    window.store.blobs.create({"content": "written after the first backup"}, bucket_ids=[book.id])
+    window.close()  # something changed: one more backup on close
+    backups = list_backups(folder)
+    assert [b.reason for b in backups] == ["scheduled", "on close"]
+    for info in backups:
+        verify_backup(info.path)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from reyna_desktop.gui import workers
+from reyna_desktop.gui.backups import BackupTimer
 from reyna_desktop.gui.bridge import StoreEvents
 from reyna_desktop.gui.chat_pane import ChatPane
 from reyna_desktop.gui.editor import EditorArea
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_layout()
         self.jobs.start_in_background()
+        self.backups = BackupTimer(store, settings.backup, self.show_message, parent=self)
 
     # -- building -------------------------------------------------------------------------
 
@@ -364,6 +366,7 @@ class MainWindow(QMainWindow):
         except Exception:
             log.exception("saving on close failed; the text stays in the recovery journal")
         self.save_layout()
+        self.backups.on_close()
         self.events.close()
         workers.wait_idle(5000)  # a runner still starting must exist before it can be stopped
         self.jobs.stop()
