@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reyna_desktop.atomic import atomic_write
 from reyna_desktop.errors import InvalidOperation, ReynaError
-from reyna_desktop.journal import atomic_write
 from reyna_desktop.store.media import schema_for_path
 
 if TYPE_CHECKING:

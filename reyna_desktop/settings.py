@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from reyna_desktop import paths
+from reyna_desktop.atomic import atomic_write
 from reyna_desktop.errors import ReynaError
 
 log = logging.getLogger(__name__)
@@ -97,15 +97,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     """Write through a temp file and rename, so a crash never leaves half a settings file."""
     path = path or settings_path()
     paths.ensure_private_dir(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(settings.model_dump_json(indent=2))
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
+        atomic_write(path, settings.model_dump_json(indent=2).encode("utf-8"))
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise ReynaError(f"cannot save settings to {path}: {exc.strerror or exc}") from exc
     return path

@@ -112,6 +112,9 @@ def test_check_exits_nonzero_on_a_tampered_file(
     assert isinstance(blob, dict) and blob["schema_id"] == "audio-v1"
     with Store.open(private_dirs) as store:
         path = store.content.path_for(blob["content_hash"])
+    exported = reyna_json(capsys, "blob", "export", blob["id"], str(tmp_path / "copy.wav"))
+    assert isinstance(exported, dict) and (tmp_path / "copy.wav").read_bytes() == wav.read_bytes()
+    assert "does not exist" in _bad(capsys, "blob", "export", blob["id"], str(tmp_path / "no" / "x.wav"))
     path.write_bytes(b"changed on disk")
     code, out, _ = reyna(capsys, "check")
     assert code == 1 and "DAMAGED" in out and blob["id"] in out

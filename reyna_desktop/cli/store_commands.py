@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from reyna_desktop.atomic import atomic_write
 from reyna_desktop.cli.output import CommandContext, CommandFailed, add_command
 from reyna_desktop.errors import InvalidOperation, ReynaError
 from reyna_desktop.models import Blob, Bucket
@@ -299,10 +300,14 @@ def blob_final(ctx: CommandContext) -> Blob:
 
 
 def blob_export(ctx: CommandContext) -> dict[str, Any]:
-    from reyna_desktop.export_files import write_atomically
-
     data = ctx.store.blobs.content(ctx.args.id)
-    write_atomically(ctx.args.out, data)
+    out: Path = ctx.args.out
+    if not out.parent.is_dir():
+        raise ReynaError(f"{out}: folder {out.parent} does not exist")
+    try:
+        atomic_write(out, data, mode=0o644)
+    except OSError as exc:
+        raise ReynaError(f"{out}: cannot write: {exc.strerror or exc}") from None
     return {"blob_id": ctx.args.id, "path": str(ctx.args.out), "size": len(data)}
 
 

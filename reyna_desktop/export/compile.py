@@ -9,15 +9,13 @@ compile never leaves a partial file at the path asked for.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reyna_desktop.atomic import atomic_path
 from reyna_desktop.errors import ReynaError
 from reyna_desktop.export import cache, images
 from reyna_desktop.export.assemble import assemble
@@ -75,14 +73,14 @@ def compile_bucket(
     if fmt == "songbook-pdf":
         from reyna_desktop.export.songbook import compile_songbook
 
-        with _atomic(out) as tmp:
+        with atomic_path(out, mode=0o644) as tmp:
             summary = compile_songbook(store, bucket_id, opts, tmp)
         warnings, words, chapters, sources, rendered, cached = (
             summary.warnings, summary.word_count, summary.song_count, summary.sources, 0, 0)
     else:
         book = render_book(store, bucket_id, opts, progress)
         progress(0.6)
-        with _atomic(out) as tmp:
+        with atomic_path(out, mode=0o644) as tmp:
             WRITERS[fmt](book, tmp)
         warnings = [*book.manuscript.warnings, *book.warnings]
         words, chapters = book.word_count, len(book.manuscript.chapters)
@@ -157,17 +155,3 @@ def _check_out_path(out: Path) -> Path:
     if not out.parent.is_dir():
         raise ReynaError(f"cannot write {out}: the folder {out.parent} does not exist")
     return out.resolve()
-
-
-@contextmanager
-def _atomic(out: Path) -> Iterator[Path]:
-    """A temporary path next to `out`; renamed over `out` only when the block succeeds."""
-    fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        tmp.chmod(0o644)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)

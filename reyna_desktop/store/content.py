@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from reyna_desktop.atomic import fsync_dir
 from reyna_desktop.errors import IntegrityError, ReynaError, storage_error
 
 CHUNK = 1024 * 1024
@@ -20,14 +21,6 @@ CHUNK = 1024 * 1024
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class ContentStore:
@@ -105,7 +98,7 @@ class ContentStore:
         final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(tmp, 0o600)
         os.replace(tmp, final)
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
 
     def read(self, digest: str, *, owner: str = "") -> bytes:
         """The file's bytes, after checking them against `digest`."""
