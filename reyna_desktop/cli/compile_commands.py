@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reyna_desktop.cli.output import CommandContext, add_command
+from reyna_desktop.cli.output import CommandContext, add_command, parse_pairs
 from reyna_desktop.errors import ReynaError
 from reyna_desktop.export import FORMATS, compile_bucket, delete_preset, list_presets, save_preset
 
@@ -45,11 +45,7 @@ def parse_options(pairs: list[str], as_json: str | None = None) -> dict[str, Any
         if not isinstance(loaded, dict):
             raise ReynaError("--options-json must be a JSON object")
         options.update(loaded)
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise ReynaError(f"--option {pair!r}: write it as KEY=VALUE")
-        options[key.strip()] = value
+    options.update(parse_pairs(pairs, "option"))
     return options
 
 

@@ -57,6 +57,17 @@ def add_command(
     return parser
 
 
+def parse_pairs(pairs: list[str], what: str) -> dict[str, str]:
+    """`--what KEY=VALUE` options as a dict, refusing anything that is not KEY=VALUE."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ReynaError(f"--{what} {pair!r}: write it as KEY=VALUE")
+        out[key.strip()] = value
+    return out
+
+
 def to_jsonable(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")

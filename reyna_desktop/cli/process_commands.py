@@ -14,8 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from reyna_desktop.cli.output import CommandContext, CommandFailed, add_command
-from reyna_desktop.errors import ReynaError
+from reyna_desktop.cli.output import CommandContext, CommandFailed, add_command, parse_pairs
 from reyna_desktop.models import Job
 from reyna_desktop.processors.runner import JobRunner
 
@@ -60,16 +59,6 @@ def running(ctx: CommandContext) -> Iterator[JobRunner]:
         yield runner
     finally:
         runner.stop()
-
-
-def parse_pairs(pairs: list[str], what: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise ReynaError(f"--{what} {pair!r}: write it as KEY=VALUE")
-        out[key.strip()] = value
-    return out
 
 
 def param_values(pairs: list[str]) -> dict[str, Any]:
