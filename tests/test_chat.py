@@ -98,3 +98,14 @@ def test_reyna_chat_does_one_turn_from_the_cli(
     assert main(["chat", book_id, "And who bakes the bread?"]) == 0
     assert "Sources:" in capsys.readouterr().out
     assert len(chat.messages(store, conversation.id)) == 4
+
+
+def test_replies_are_cleaned_of_copied_source_ids_and_echoes_are_detected() -> None:
+    from reyna_desktop.processors.chat_processor import clean_reply, is_echo
+
+    assert clean_reply("[bl_8d9bea7d5d23ea00] Mara keeps the light. #") == "Mara keeps the light."
+    assert clean_reply("[bl_0a1b]: ") == ""
+    history = [{"role": "system", "content": "notes"}, {"role": "user", "content": "Who is Mara?"},
+               {"role": "assistant", "content": "The keeper."}]
+    assert is_echo("who is mara?", history)
+    assert not is_echo("The keeper.", history)

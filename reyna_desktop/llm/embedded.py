@@ -19,6 +19,24 @@ from reyna_desktop.llm.model_files import check_model_file
 from reyna_desktop.llm.transcript import render_transcript
 
 log = logging.getLogger(__name__)
+_llama_log_hook: Any = None
+
+
+def route_llama_logs() -> None:
+    """llama.cpp writes its own log lines to stderr; send them to our log (debug level) instead,
+    so the CLI's stderr carries only what the user needs to read."""
+    global _llama_log_hook
+    if _llama_log_hook is not None:
+        return
+    import ctypes
+
+    import llama_cpp
+
+    def forward(level: int, text: bytes, user_data: Any) -> None:
+        log.debug("llama.cpp: %s", text.decode("utf-8", "replace").rstrip())
+
+    _llama_log_hook = llama_cpp.llama_log_callback(forward)  # kept alive: C holds the pointer
+    llama_cpp.llama_log_set(_llama_log_hook, ctypes.c_void_p(0))
 
 
 class EmbeddedBackend(LLMBackend):
@@ -29,6 +47,7 @@ class EmbeddedBackend(LLMBackend):
     ) -> None:
         super().__init__(defaults)
         check_model_file(model_path)
+        route_llama_logs()
         from llama_cpp import Llama
 
         began = time.perf_counter()

@@ -9,6 +9,7 @@ first when the conversation outgrows the context.
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from reyna_desktop.models import Blob, Bucket
@@ -42,21 +43,50 @@ class ChatProcessor(Processor):
         if settings.get("attached_bucket_id"):
             limit = int(ctx.params.get("context_limit") or 0)
             sources = find_sources(ctx.store, str(settings["attached_bucket_id"]), question, limit=limit)
-        messages = [{"role": "system", "content": system_text(settings, sources)}]
-        messages += history(ctx, conversation, message)
-        messages.append({"role": "user", "content": question})
+        opening = [{"role": "system", "content": system_text(settings, sources)}]
+        if not ctx.llm.has_chat_template:
+            opening += BASE_MODEL_EXAMPLE
+        earlier = history(ctx, conversation, message)
+        messages = [*opening, *earlier, {"role": "user", "content": question}]
         model = settings.get("model_settings") or {}
         max_tokens = int(ctx.params.get("max_tokens") or model.get("max_tokens") or DEFAULT_MAX_TOKENS)
         sampling = {k: model[k] for k in ("temperature", "top_p") if k in model and k not in ctx.params}
         # A base model reads a transcript and would go on to invent the next notes or turns.
         stop = [] if ctx.llm.has_chat_template else ["\n\n", "\n["]
-        reply = ctx.chat(messages, max_tokens=max_tokens, stop=stop, **sampling).text.strip()
+        reply = clean_reply(ctx.chat(messages, max_tokens=max_tokens, stop=stop, **sampling).text)
+        if earlier and is_echo(reply, messages):  # a small model may repeat an earlier turn: ask afresh
+            ctx.partial("\n")
+            messages = [*opening, {"role": "user", "content": question}]
+            reply = clean_reply(ctx.chat(messages, max_tokens=max_tokens, stop=stop, **sampling).text)
+        if not reply:
+            raise ProcessorError(f"the model ({ctx.llm.model}) gave no usable answer; try rephrasing the question")
         out = {"content": reply, "sender_id": "assistant", "role": "assistant", "reply_to": message.id,
                "sources": [s.as_dict() for s in sources]}
         replace = ctx.params.get("replace_blob_id")
         if replace:
             return ctx.save_version(str(replace), out)
         return ctx.save_output(out, parent_id=message.id, bucket_ids=[conversation.id], title=reply[:80] or "Reply")
+
+
+# A base model copies the shape of what it reads: one exchange shows it answers in plain sentences.
+BASE_MODEL_EXAMPLE = [
+    {"role": "user", "content": "Please answer in a sentence or two, in plain words."},
+    {"role": "assistant", "content": "Of course. I will answer briefly, using the notes when they help."},
+]
+_SOURCE_MARK = re.compile(r"\[bl_[0-9a-f]+\]:?\s*")
+
+
+def clean_reply(text: str) -> str:
+    """The reply without source ids the model copied from the notes (the sources are recorded
+    separately) and without stray Markdown heading marks."""
+    text = _SOURCE_MARK.sub("", text).strip()
+    return text.strip("#").strip()
+
+
+def is_echo(reply: str, messages: list[dict[str, str]]) -> bool:
+    """True when the reply only repeats something a user already said."""
+    said = {m["content"].strip().lower() for m in messages if m.get("role") == "user"}
+    return reply.strip().lower() in said
 
 
 def conversation_of(ctx: JobContext, message: Blob) -> Bucket:
