@@ -94,3 +94,41 @@ def test_chat_reply_streams_with_sources(qtbot, window) -> None:
     assert "open:" in html
     with qtbot.waitSignal(window.editor.blob_opened, timeout=10000):
         chat._link(__import__("PySide6.QtCore", fromlist=["QUrl"]).QUrl(f"open:{reply['sources'][0]['blob_id']}"))
+
+
+def _row(panel, job_id: str):
+    for index in range(panel.tree.topLevelItemCount()):
+        item = panel.tree.topLevelItem(index)
+        if item.data(0, Qt.ItemDataRole.UserRole) == job_id:
+            return item
+    return None
+
+
+def test_jobs_panel_cancels_shows_failures_and_retries(qtbot, window) -> None:
+    panel = window.jobs_panel
+    window.jobs_dock.show()
+    long_draft = chapter_with_draft(window.store, "The tide came in over the causeway while the keeper slept. " * 3)
+    submitted: list = []
+    window.jobs.submit("text-expansion", {"blob_id": long_draft.id}, {"max_tokens": 400}, on_done=submitted.append)
+    qtbot.waitUntil(lambda: bool(submitted), timeout=30000)
+    running = submitted[0].id
+    qtbot.waitUntil(lambda: _row(panel, running) is not None and _row(panel, running).text(1) == "running",
+                    timeout=60000)
+    panel.tree.setCurrentItem(_row(panel, running))
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _row(panel, running) is not None and _row(panel, running).text(1) == "cancelled",
+                    timeout=10000)
+
+    short = chapter_with_draft(window.store, "Too short to expand.")
+    submitted.clear()
+    window.jobs.submit("text-expansion", {"blob_id": short.id}, {"max_tokens": 12}, on_done=submitted.append)
+    qtbot.waitUntil(lambda: bool(submitted), timeout=30000)
+    failing = submitted[0].id
+    qtbot.waitUntil(lambda: _row(panel, failing) is not None and _row(panel, failing).text(1) == "failed",
+                    timeout=60000)
+    assert "at least 10" in _row(panel, failing).text(3)  # the reason is shown beside the job
+    window.store.blobs.update_text(short.id, "Now the draft is long enough: the keeper wakes and runs to the lamp.")
+    panel.tree.setCurrentItem(_row(panel, failing))
+    qtbot.mouseClick(panel.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _row(panel, failing) is not None and _row(panel, failing).text(1) == "succeeded",
+                    timeout=60000)
