@@ -83,3 +83,16 @@ def test_songbook_of_a_bucket_without_songs_fails_clearly(store: Store, tmp_path
     with pytest.raises(ReynaError, match="no ChordPro songs"):
         compile_bucket(store, empty.id, "songbook-pdf", out / "x.pdf")
     assert list(out.iterdir()) == []  # no partial file, no temp file left behind
+
+
+def test_short_directives_and_chords_without_words(store: Store, tmp_path: Path) -> None:
+    book = store.buckets.create("Set list", "songbook")
+    source = "{t: Slow Train}\n{st: Traditional}\n{soc}\n[E]Slow train [F#m7/C#]coming\n{eoc}\n[A]   [E]\n"
+    blob = store.blobs.create({"source": source}, schema_id="chordpro-v1", bucket_ids=[book.id])
+    assert blob.title == "Slow Train"  # from the {t: } directive, not the first line
+    result = compile_bucket(store, book.id, "songbook-pdf", tmp_path / "set.pdf")
+    page = words(result.path, 3)
+    last_line = max(w[1] for w in page if w[4] in ("A", "E", "AE"))
+    chords = sorted((w for w in page if w[1] == last_line), key=lambda w: w[0])
+    assert [w[4] for w in chords] == ["A", "E"]  # apart, not run together as "AE"
+    assert chords[1][0] - chords[0][2] > 8

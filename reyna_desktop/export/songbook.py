@@ -117,12 +117,20 @@ def _block(block: chordpro.Block) -> str:
     return f'<div class="{block.kind}">{label_html}{"".join(_line(line) for line in block.lines)}</div>'
 
 
+def _lyric(text: str) -> str:
+    """A lyric under a chord; blanks between chords-only ("[A]   [E]") keep the space they were given."""
+    if not text.strip():
+        return "&#160;" * max(2, len(text))
+    return escape(text)
+
+
 def _line(segments: list[chordpro.Segment]) -> str:
     if all(s.chord is None for s in segments):
         return f'<p class="line">{escape("".join(s.text for s in segments))}</p>'
     cells = "".join(
-        f'<span class="seg"><span class="chord">{escape(s.chord) if s.chord else "&#160;"}</span>'
-        f'<span class="lyric">{escape(s.text) or "&#160;"}</span></span>'
+        f'<span class="seg{" gap" if not s.text.strip() else ""}">'
+        f'<span class="chord">{escape(s.chord) if s.chord else "&#160;"}</span>'
+        f'<span class="lyric">{_lyric(s.text)}</span></span>'
         for s in segments
     )
     return f'<p class="line chords">{cells}</p>'

@@ -35,8 +35,19 @@ def preview(text: str) -> str:
     return flat[: PREVIEW_CHARS - 1].rstrip() + "…"
 
 
+_CHORDPRO_TITLE = re.compile(r"^\{\s*(?:title|t)\s*:\s*(.+?)\s*\}$", re.IGNORECASE)
+_DIRECTIVE = re.compile(r"^\{[^}]*\}$")
+
+
 def first_line_title(text: str) -> str:
+    """The first line that reads as a title: Markdown marks removed; in ChordPro, the {title: }
+    directive, other directive lines skipped."""
     for line in text.splitlines():
+        stripped = line.strip()
+        if match := _CHORDPRO_TITLE.match(stripped):
+            return match.group(1)[:TITLE_CHARS]
+        if _DIRECTIVE.match(stripped):
+            continue
         line = _MD_LEAD.sub("", line).strip().strip("*_`").strip()
         if line:
             return line if len(line) <= TITLE_CHARS else line[: TITLE_CHARS - 1].rstrip() + "…"
