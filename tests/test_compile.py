@@ -270,3 +270,17 @@ def test_a_title_that_carries_the_label_is_not_labelled_twice(template: str, tit
     from reyna_desktop.export.assemble import _heading
 
     assert _heading(template, 3, title, "arabic") == expected
+
+
+def test_a_book_of_loose_texts_compiles_each_as_a_chapter(store: Store, out: Path) -> None:
+    book = store.buckets.create("Imported novel", "book")
+    for text in ("# Arrival\n\nShe came on the night train.", "# Departure\n\nHe left before dawn.",
+                 "Ideas for later"):
+        store.blobs.create({"content": text, "role": "notes" if text.startswith("Ideas") else "draft"},
+                           bucket_ids=[book.id])
+    result = compile_bucket(store, book.id, "md", out / "novel.md")
+    text = result.path.read_text(encoding="utf-8")
+    assert result.chapter_count == 2 and "Chapter 1: Arrival" in text and "Chapter 2: Departure" in text
+    assert "Ideas for later" not in text  # notes are never compiled
+    assert any("each text in the book itself became a chapter" in w for w in result.warnings)
+    assert "©" not in text  # no author, no year, no rights: no empty copyright line

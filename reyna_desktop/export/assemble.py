@@ -44,10 +44,12 @@ def assemble(store: Store, bucket_id: str, options: CompileOptions) -> Manuscrip
     walker = _Walker(store, options, warnings)
     for child in store.buckets.children(root.id):
         walker.visit(child, depth=1, trail=[])
+    if not any(d.kind == "chapter" for d in walker.divisions) and walker.loose_chapters(root):
+        warnings.append(f"{root.name}: no chapter buckets, so each text in the book itself became a chapter")
     if not any(d.kind == "chapter" for d in walker.divisions):
         raise ReynaError(
             f"book {root.name!r} has nothing to compile: no chapter buckets of the types "
-            f"{', '.join(options.include_types)} under it"
+            f"{', '.join(options.include_types)} under it, and no text of its own"
         )
     return Manuscript(root.id, meta, walker.divisions, images, warnings)
 
@@ -85,6 +87,24 @@ class _Walker:
             if not division.pieces:
                 self.warnings.append(f"{where}: the chapter has no text; only its heading is compiled")
             self.divisions.append(division)
+
+    def loose_chapters(self, book: Bucket) -> int:
+        """A book made of texts rather than chapter buckets (a folder of chapter files imported
+        as it was): each of its own texts, in order, is a chapter. Returns how many."""
+        made = 0
+        for blob in self.store.blobs.in_bucket(book.id, schema_ids=TEXT_SCHEMAS):
+            data = self.store.blobs.data(blob.id)
+            if data.get("role") == "notes" or not _text_of(blob, data).strip():
+                continue
+            self.chapter_no += 1
+            made += 1
+            piece = _piece(blob, data, f"{book.name} / {blob.title}")
+            title = _leading_heading(piece.markdown) or blob.title
+            heading = _heading(self.options.chapter_template, self.chapter_no, title, self.options.numbering)
+            self.divisions.append(
+                Division(f"{book.id}-{blob.id}", "chapter", title, heading, self.chapter_no, 1, piece.where, [piece])
+            )
+        return made
 
     def matter(self, bucket: Bucket, kind: DivisionKind, where: str) -> None:
         """Each text in a matter bucket is its own piece (a foreword, acknowledgements...), then each child."""

@@ -34,7 +34,10 @@ def title_page(meta: BookMeta) -> str:
 def copyright_page(meta: BookMeta) -> str:
     year = meta.publication_date[:4]
     lines = [f"{esc(meta.title)}" + (f": {esc(meta.subtitle)}" if meta.subtitle else "")]
-    lines.append(esc(meta.rights) if meta.rights else " ".join(filter(None, ["©", year, esc(meta.author)])))
+    if meta.rights:
+        lines.append(esc(meta.rights))
+    elif year or meta.author:  # a bare "©" with no holder and no year says nothing
+        lines.append(" ".join(filter(None, ["©", year, esc(meta.author)])))
     if meta.publisher:
         lines.append(f"Published by {esc(meta.publisher)}")
     if meta.isbn:
