@@ -29,7 +29,7 @@ def _prompt(label: str, example: str, synopsis: str) -> str:
 
 class PitchBuilder(Processor):
     id = "pitch-builder"
-    version = "1.0.0"
+    version = "1.1.0"
     description = "Writes a book's logline, back-cover blurb and one-page synopsis"
     input_schemas: ClassVar[tuple[str, ...]] = ("bucket:book",)
     output_schema = "pitch-v1"

@@ -10,7 +10,8 @@ from reyna_desktop.processors.mapreduce import map_reduce
 from reyna_desktop.processors.sources import manuscript_blobs
 from reyna_desktop.store.text import word_count
 
-STOP = ["\n\nText:", "\nText:", "\n\n"]
+STOP = ["\n\nText:", "\nText:", "\n\n", "\nSummary:"]
+SUMMARY_TEMPERATURE = 0.3  # a summary should stay with the text, not invent; a job's own setting wins
 EXAMPLE = (
     "Text: The storm came in from the sea at night. Anna closed the shutters and sat with her brother by the "
     "fire until morning, when the fishing boats were found broken on the rocks below the harbour.\n"
@@ -19,26 +20,39 @@ EXAMPLE = (
 SCOPES = {"chapter": "chapter", "book": "book", "part": "chapter"}
 
 
+DIALOGUE_EXAMPLE = (
+    'Text: "Give me the key," said Tom. "Never," Ruth answered, and threw it into the river. Tom watched it '
+    "sink and walked away without a word.\n"
+    "Summary: Ruth refuses to give Tom the key and throws it into the river."
+)
+
+
 def summary_prompt(text: str) -> str:
-    return f"Each text is followed by a short summary of what happens.\n\n{EXAMPLE}\n\nText: {text}\nSummary:"
+    """Few-shot, with the text on one line like the examples' (paragraph breaks would read as the
+    end of the text, and dialogue as something to continue)."""
+    flat = " ".join(text.split())
+    return (f"Each text is followed by a short summary of what happens.\n\n{EXAMPLE}\n\n{DIALOGUE_EXAMPLE}\n\n"
+            f"Text: {flat}\nSummary:")
 
 
 def summarise_with(ctx: JobContext) -> Callable[[str, int], str]:
     """A map-reduce step: summarise one piece with the job's model."""
 
+    sampling: dict[str, Any] = {} if "temperature" in ctx.params else {"temperature": SUMMARY_TEMPERATURE}
+
     def summarise(text: str, max_tokens: int) -> str:
         if ctx.llm.has_chat_template:
             ask = f"Summarise what happens in this text in a few sentences:\n\n{text}"
             messages = [{"role": "user", "content": ask}]
-            return ctx.chat(messages, max_tokens=max_tokens).text.strip()
-        return ctx.generate(summary_prompt(text), max_tokens=max_tokens, stop=STOP).text.strip()
+            return ctx.chat(messages, max_tokens=max_tokens, **sampling).text.strip()
+        return ctx.generate(summary_prompt(text), max_tokens=max_tokens, stop=STOP, **sampling).text.strip()
 
     return summarise
 
 
 class Summarizer(Processor):
     id = "summarizer"
-    version = "1.0.0"
+    version = "1.1.0"
     description = "Summarises a text, a chapter or a whole book (map-reduce, so any length fits the context)"
     input_schemas: ClassVar[tuple[str, ...]] = (
         "text-input-v1", "expanded-text-v1", "bucket:chapter", "bucket:part", "bucket:book",

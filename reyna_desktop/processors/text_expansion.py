@@ -56,7 +56,7 @@ def is_structure(section: str) -> bool:
 
 class TextExpansion(Processor):
     id = "text-expansion"
-    version = "1.0.0"
+    version = "1.1.0"
     description = "Turns a short draft into prose 3–5 times as long, in a chosen style"
     input_schemas: ClassVar[tuple[str, ...]] = ("text-input-v1",)
     output_schema = "expanded-text-v1"
