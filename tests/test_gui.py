@@ -171,6 +171,28 @@ def test_tree_follows_changes_made_elsewhere(qtbot, make_window) -> None:
     qtbot.waitUntil(lambda: model.index_for_bucket(book.id).isValid(), timeout=5000)
 
 
+def test_tree_follows_the_cli_in_another_process(qtbot, make_window, private_dirs: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    window = make_window(sample=False)
+    model = window.tree_model
+
+    def reyna(*args: str) -> dict:
+        done = subprocess.run([sys.executable, "-m", "reyna_desktop.cli", "--data-dir", str(private_dirs), "--json",
+                               *args], capture_output=True, text=True, check=True)
+        return json.loads(done.stdout)
+
+    book = reyna("bucket", "create", "Written from a terminal", "--type", "book")
+    qtbot.waitUntil(lambda: model.index_for_bucket(book["id"]).isValid(), timeout=10000)  # on the next poll
+    reyna("bucket", "rename", book["id"], "Renamed in the terminal")
+    qtbot.waitUntil(lambda: model.index_for_bucket(book["id"]).data(RowRole).name == "Renamed in the terminal",
+                    timeout=10000)
+    reyna("bucket", "delete", book["id"])
+    qtbot.waitUntil(lambda: not model.index_for_bucket(book["id"]).isValid(), timeout=10000)
+
+
 def test_search_as_you_type_and_enter_opens(qtbot, make_window) -> None:
     window = make_window()
     qtbot.waitUntil(lambda: window.tree_model.rowCount() >= 3, timeout=10000)
