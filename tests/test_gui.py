@@ -193,6 +193,25 @@ def test_tree_follows_the_cli_in_another_process(qtbot, make_window, private_dir
     qtbot.waitUntil(lambda: not model.index_for_bucket(book["id"]).isValid(), timeout=10000)
 
 
+def test_conversations_are_found_by_what_was_said(qtbot, make_window) -> None:
+    from reyna_desktop.processors.chat import create_conversation
+
+    window = make_window(sample=False)
+    store = window.store
+    storm = create_conversation(store, "Monday chat")
+    create_conversation(store, "Tuesday chat")
+    store.blobs.create({"content": "How should the lighthouse storm scene end?", "sender_id": "me", "role": "user"},
+                       schema_id="message-v1", bucket_ids=[storm.id])
+    chat = window.chat
+    chat.refresh_conversations()
+    qtbot.waitUntil(lambda: chat.list.count() == 2, timeout=5000)
+    qtbot.keyClicks(chat.filter, "storm")  # in no conversation's name, only in a message
+    qtbot.waitUntil(lambda: chat.list.count() == 1, timeout=5000)
+    assert chat.list.item(0).text() == "Monday chat"
+    chat.filter.clear()
+    qtbot.waitUntil(lambda: chat.list.count() == 2, timeout=5000)
+
+
 def test_search_as_you_type_and_enter_opens(qtbot, make_window) -> None:
     window = make_window()
     qtbot.waitUntil(lambda: window.tree_model.rowCount() >= 3, timeout=10000)

@@ -31,14 +31,10 @@ from PySide6.QtWidgets import (
 
 from reyna_desktop.gui import workers
 from reyna_desktop.gui.jobs import JobService
+from reyna_desktop.processors.chat import conversations_mentioning, list_conversations
+from reyna_desktop.processors.chat_processor import CONVERSATION_TYPES
 
 log = logging.getLogger(__name__)
-CONVERSATION_TYPES = ("conversation", "thread")
-
-
-def list_conversations(store) -> list[Any]:
-    found = [b for t in CONVERSATION_TYPES for b in store.buckets.all(type=t)]
-    return sorted(found, key=lambda b: b.updated_at, reverse=True)
 
 
 def load_messages(store, conversation_id: str) -> list[dict[str, Any]]:
@@ -171,7 +167,10 @@ class ChatPane(QWidget):
         self._render_timer = QTimer(self, singleShot=True, interval=40)
         self._render_timer.timeout.connect(self.render_messages)
         self._conversations: list[Any] = []
-        self.filter.textChanged.connect(self._fill_list)
+        self.filter.textChanged.connect(self._filter_changed)
+        self._mentioned: set[str] = set()
+        self._search_timer = QTimer(self, singleShot=True, interval=200)
+        self._search_timer.timeout.connect(self._search_messages)
         self.list.currentItemChanged.connect(self._picked)
         self.new_button.clicked.connect(self.new_conversation)
         self.settings_button.clicked.connect(self.edit_settings)
@@ -195,13 +194,32 @@ class ChatPane(QWidget):
         if self.conversation_id is None and conversations:
             self.open_conversation(conversations[0].id)
 
+    def _filter_changed(self) -> None:
+        self._mentioned = set()  # results for the previous text no longer apply
+        self._fill_list()
+        self._search_timer.start()  # messages are searched once typing pauses, off the UI thread
+
+    def _search_messages(self) -> None:
+        text = self.filter.text().strip()
+        if not text:
+            self._mentioned = set()
+            return
+        workers.submit(conversations_mentioning, self.store, text,
+                       on_done=lambda ids: self._mentioned_loaded(text, ids),
+                       on_error=lambda exc: self.error.emit(str(exc)))
+
+    def _mentioned_loaded(self, text: str, ids: set[str]) -> None:
+        if text == self.filter.text().strip():
+            self._mentioned = ids
+            self._fill_list()
+
     def _fill_list(self) -> None:
         needle = self.filter.text().strip().lower()
         self.list.blockSignals(True)
         self.list.clear()
         for conv in self._conversations:
             label = conv.name + (f" — {conv.metadata.get('topic')}" if conv.metadata.get("topic") else "")
-            if needle and needle not in label.lower():
+            if needle and needle not in label.lower() and conv.id not in self._mentioned:
                 continue
             item = QListWidgetItem(label)
             item.setData(256, conv.id)

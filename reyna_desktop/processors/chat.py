@@ -35,6 +35,22 @@ def create_conversation(
     return store.buckets.create(name, "conversation", parent_id=parent_id, metadata=metadata)
 
 
+def list_conversations(store: Store) -> list[Bucket]:
+    """Every conversation and thread, the most recently changed first."""
+    found = [b for t in CONVERSATION_TYPES for b in store.buckets.all(type=t)]
+    return sorted(found, key=lambda b: b.updated_at, reverse=True)
+
+
+def conversations_mentioning(store: Store, text: str, limit: int = 200) -> set[str]:
+    """Ids of the conversations (and threads) whose messages match `text` (full-text search)."""
+    found: set[str] = set()
+    for hit in store.search(text, schema_ids=["message-v1"], kinds=("blob",), limit=limit):
+        for bucket_id in hit.bucket_ids:
+            if store.buckets.get(bucket_id).type in CONVERSATION_TYPES:
+                found.add(bucket_id)
+    return found
+
+
 def conversation_for(store: Store, bucket_id: str) -> Bucket:
     """The bucket itself if it is a conversation or thread; else the conversation attached to
     it (made at the top level the first time), so `reyna chat BOOK "..."` talks about the book."""
