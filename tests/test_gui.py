@@ -296,6 +296,56 @@ def test_chordpro_shows_chords_above_words(qtbot, make_window) -> None:
     assert "Hello world" in lines[lines.index(chord_line) + 1]
 
 
+def test_images_and_audio_open_in_their_own_views(qtbot, make_window, tmp_path: Path) -> None:
+    import wave
+
+    from PySide6.QtGui import QColor, QImage
+
+    window = make_window(sample=False)
+    store = window.store
+    track = store.buckets.create("Track", "track")
+    picture = tmp_path / "cover.png"
+    image = QImage(320, 200, QImage.Format.Format_RGB32)
+    image.fill(QColor("teal"))
+    assert image.save(str(picture))
+    take = tmp_path / "take.wav"
+    with wave.open(str(take), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\x00\x00" * 8000 * 75)  # 1:15
+    image_blob = store.blobs.create(None, schema_id="image-v1", bucket_ids=[track.id], file=picture)
+    audio_blob = store.blobs.create(None, schema_id="audio-v1", bucket_ids=[track.id], file=take)
+
+    window.editor.open_blob(image_blob.id)
+    qtbot.waitUntil(lambda: window.editor.currentWidget() is window.editor.image, timeout=5000)
+    shown = window.editor.image.label.pixmap()
+    assert (shown.width(), shown.height()) == (320, 200)
+
+    window.editor.open_blob(audio_blob.id)
+    qtbot.waitUntil(lambda: window.editor.currentWidget() is window.editor.audio, timeout=5000)
+    form = window.editor.audio.form
+    rows = {form.itemAt(i, form.ItemRole.LabelRole).widget().text(): form.itemAt(i, form.ItemRole.FieldRole).widget()
+            .text() for i in range(form.rowCount())}
+    assert rows["Duration"] == "1:15" and rows["Format"] == "wav" and rows["Filename"] == "take.wav"
+
+
+def test_f11_shows_only_the_draft_and_escape_brings_everything_back(qtbot, make_window) -> None:
+    window = make_window(sample=False)
+    chapter = window.store.buckets.create("Chapter", "chapter")
+    draft = window.store.blobs.create({"content": "Writing, undisturbed."}, bucket_ids=[chapter.id])
+    window.editor.open_blob(draft.id)
+    qtbot.waitUntil(lambda: window.editor.draft.blob_id == draft.id and window.editor.draft.isVisible(), timeout=5000)
+    assert window.tree.isVisible() and window.chat.isVisible()
+    window.focus_action.trigger()
+    qtbot.waitUntil(lambda: not window.tree.isVisible(), timeout=3000)
+    assert not window.chat.isVisible() and not window.menuBar().isVisible()
+    assert window.editor.draft.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.tree.isVisible() and window.chat.isVisible(), timeout=3000)
+    assert not window.focus_action.isChecked()
+
+
 def test_opening_a_million_word_project_never_stalls(qtbot, make_window, private_dirs: Path) -> None:
     started = time.perf_counter()
     ids = build_big_project(private_dirs)
