@@ -20,6 +20,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reyna_desktop import paths
+from reyna_desktop.instance import InstanceLock
 
 log = logging.getLogger(__name__)
 
@@ -121,17 +122,10 @@ def run(argv: list[str]) -> int:
     data_dir = paths.resolve_data_dir(args.data_dir)
     paths.ensure_private_dir(data_dir)
     log_file = setup_logging(data_dir)
-    lock: Any = None
-    try:
-        from reyna_desktop import instance
-    except ImportError:  # the single-instance lock is the safety helper's; run without it if absent
-        instance = None  # type: ignore[assignment]
-    if instance is not None:
-        lock = instance.InstanceLock(data_dir)
-        if not lock.acquire():
-            QMessageBox.warning(None, "Reyna is already open",
-                                f"This store is open in another window: {lock.holder()}.")
-            return 1
+    lock = InstanceLock(data_dir)
+    if not lock.acquire():
+        QMessageBox.warning(None, "Reyna is already open", f"This store is open in another window: {lock.holder()}.")
+        return 1
     window = build_window(data_dir)
     crash = CrashHandler(log_file, save_text=window.editor.draft._journal_now,
                          show=lambda text: QMessageBox.critical(window, "Unexpected error", text))
@@ -154,8 +148,7 @@ def run(argv: list[str]) -> int:
     with loop:
         loop.run_until_complete(closed.wait())
     window.store.close()
-    if lock is not None:
-        lock.release()
+    lock.release()
     return 0
 
 

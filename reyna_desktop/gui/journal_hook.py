@@ -1,5 +1,5 @@
-"""The editor's unsaved text goes to the crash journal (reyna_desktop.journal, the safety helper's)
-within a second of typing; at start the app offers back what a crash left there."""
+"""The editor's unsaved text goes to the crash journal (reyna_desktop.journal) within a second of
+typing; at start the app offers back what a crash left there."""
 
 from __future__ import annotations
 
