@@ -132,3 +132,27 @@ def test_jobs_panel_cancels_shows_failures_and_retries(qtbot, window) -> None:
     qtbot.mouseClick(panel.retry_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _row(panel, failing) is not None and _row(panel, failing).text(1) == "succeeded",
                     timeout=60000)
+
+
+def test_a_new_model_setting_applies_to_the_next_job_without_a_restart(qtbot, window, tmp_path: Path) -> None:
+    draft = chapter_with_draft(window.store, "The keeper counted the ships as they passed the point at dawn.")
+    missing = tmp_path / "not-here.gguf"
+
+    def run_expansion() -> object:
+        submitted: list = []
+        window.jobs.submit("text-expansion", {"blob_id": draft.id}, {"max_tokens": 8}, on_done=submitted.append)
+        qtbot.waitUntil(lambda: bool(submitted), timeout=30000)
+        job_id = submitted[0].id
+        qtbot.waitUntil(lambda: window.jobs.runner.get(job_id).state in ("succeeded", "failed"), timeout=60000)
+        return window.jobs.runner.get(job_id)
+
+    for model_path, expected in ((str(missing), "failed"), ("", "succeeded")):
+        dialog = window.open_settings()
+        qtbot.addWidget(dialog)
+        dialog.model_path.setText(model_path)
+        assert dialog.validate()
+        dialog.save()
+        job = run_expansion()
+        assert job.state == expected, job.error
+        if expected == "failed":
+            assert str(missing) in (job.error or "")

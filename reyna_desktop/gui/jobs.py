@@ -15,14 +15,6 @@ from reyna_desktop.models import Event
 log = logging.getLogger(__name__)
 
 
-def runner_available() -> bool:
-    try:
-        import reyna_desktop.processors.runner  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 class JobService(QObject):
     partial = Signal(str, str, str)  # job id, delta, text so far
     progress = Signal(str, float)
@@ -50,13 +42,22 @@ class JobService(QObject):
             runner = JobRunner(self.store, settings=self.settings)
             runner.start()
             self._runner = runner
+            # Settings saved while the runner was being made: published first, then re-read, so
+            # either this line or update_settings() on the UI thread applies the newest ones.
+            runner.update_settings(self.settings)
         return self._runner
 
     def start_in_background(self) -> None:
-        if self._runner is None and not self._starting and runner_available():
+        if self._runner is None and not self._starting:
             self._starting = True
             workers.submit(lambda: self.runner, on_done=lambda _r: self.changed.emit(),
                            on_error=lambda exc: self.unavailable.emit(str(exc)))
+
+    def update_settings(self, settings) -> None:
+        """New model settings apply from the next job on (the backend is rebuilt when it starts)."""
+        self.settings = settings
+        if self._runner is not None:
+            self._runner.update_settings(settings)
 
     def stop(self) -> None:
         self.closed = True
@@ -69,12 +70,6 @@ class JobService(QObject):
     def _call(self, fn: Callable[[Any], Any], on_done: Callable[[Any], object] | None,
               on_error: Callable[[BaseException], object] | None) -> None:
         if self.closed:
-            return
-        if not runner_available():
-            message = "the processors are not installed in this build"
-            if on_error:
-                on_error(RuntimeError(message))
-            self.unavailable.emit(message)
             return
         workers.submit(lambda: fn(self.runner), on_done=on_done, on_error=on_error or self._report)
 

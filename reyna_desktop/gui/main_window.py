@@ -306,12 +306,14 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _settings_saved(self, settings: Settings) -> None:
+        data_dir_changed = settings.data_dir != self.settings.data_dir
         self.settings = settings
-        self.jobs.settings = settings
+        self.jobs.update_settings(settings)
         self.model_label.setText(model_description(settings))
         self.editor.draft.autosave.setInterval(settings.editor.autosave_delay_ms)
         self.editor.draft.apply_font(settings.editor.font_family, settings.editor.font_size)
-        self.show_message("Settings saved; a new model or data folder is used after a restart.")
+        self.show_message("Settings saved; the next job uses them."
+                          + (" The new data folder is opened at the next start." if data_dir_changed else ""))
 
     def open_properties(self, bucket_id: str) -> None:
         workers.submit(self.store.buckets.get, bucket_id, on_done=self._show_properties)
