@@ -55,8 +55,7 @@ def model_description(settings: Settings) -> str:
 def compile_directly(store, bucket_id: str, fmt: str, out: str) -> str:
     from reyna_desktop.export import compile_bucket
 
-    result = compile_bucket(store, bucket_id, fmt, out)
-    return str(getattr(result, "path", out))
+    return str(compile_bucket(store, bucket_id, fmt, out).path)
 
 
 class MainWindow(QMainWindow):

@@ -28,16 +28,13 @@ from reyna_desktop.settings import Settings, save_settings
 
 
 def test_connection(llm: Any) -> str:
-    """Ask the configured backend for a reply; a message for the user either way."""
-    from reyna_desktop import llm as llm_module
+    """Ask the configured backend for a reply (off the UI thread: it may load the model)."""
+    from reyna_desktop.llm import test_connection as ask
 
-    tester = getattr(llm_module, "test_connection", None)
-    if tester is None:
-        raise RuntimeError("this build has no model backend to test")
-    report = tester(llm)
-    if getattr(report, "ok", False):
+    report = ask(llm)
+    if report.ok:
         return f"Connected: {report.backend} {report.model} ({report.latency_s:.1f} s)"
-    raise RuntimeError(getattr(report, "detail", "") or "no answer")
+    raise RuntimeError(report.detail or "no answer")
 
 
 class SettingsDialog(QDialog):

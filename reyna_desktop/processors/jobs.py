@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from reyna_desktop.errors import NotFound
 from reyna_desktop.models import Job, JobState
-from reyna_desktop.store.text import new_id, now
+from reyna_desktop.store.text import new_id, now, to_json
 
 if TYPE_CHECKING:
     from reyna_desktop.store import Store, Tx
@@ -66,7 +66,7 @@ class JobTable:
         tx.execute(
             """INSERT INTO jobs (id, processor_id, input, params, state, max_attempts, progress, result_blob_id,
                    cache_key, created_at, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (job_id, processor_id, _dumps(input), _dumps(params), "succeeded" if done else "pending", max_attempts,
+            (job_id, processor_id, to_json(input), to_json(params), "succeeded" if done else "pending", max_attempts,
              1.0 if done else 0.0, result_blob_id, cache_key, stamp, stamp if done else None, stamp if done else None),
         )
         return job_id
@@ -91,7 +91,3 @@ class JobTable:
     def interrupted(self) -> list[Job]:
         """Jobs marked running: at a runner's start, those were left by a process that died."""
         return [row_to_job(r) for r in self.store.query("SELECT * FROM jobs WHERE state = 'running'")]
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -9,11 +9,12 @@ store.search("storm")
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from reyna_desktop.store.blobs import Blobs
 from reyna_desktop.store.buckets import Buckets
 from reyna_desktop.store.check import CheckReport, check_store
-from reyna_desktop.store.core import DEFAULT_INLINE_THRESHOLD, StoreCore, Tx
+from reyna_desktop.store.core import StoreCore, Tx
 from reyna_desktop.store.search import Search
 from reyna_desktop.store.templates import Templates
 
@@ -21,22 +22,17 @@ __all__ = ["CheckReport", "Store", "Tx"]
 
 
 class Store(StoreCore):
-    def __init__(
-        self,
-        data_dir: Path,
-        *,
-        inline_threshold: int = DEFAULT_INLINE_THRESHOLD,
-        schema_folders: list[Path] | None = None,
-    ) -> None:
-        super().__init__(data_dir, inline_threshold=inline_threshold, schema_folders=schema_folders)
+    def __init__(self, data_dir: Path | str, **options: Any) -> None:
+        """`options` are StoreCore's: inline_threshold, schema_folders."""
+        super().__init__(Path(data_dir), **options)
         self.buckets = Buckets(self)
         self.blobs = Blobs(self)
         self.search = Search(self)
         self.templates = Templates(self)
 
     @classmethod
-    def open(cls, data_dir: Path | str, **kwargs: object) -> Store:
-        return cls(Path(data_dir), **kwargs)  # type: ignore[arg-type]
+    def open(cls, data_dir: Path | str, **options: Any) -> Store:
+        return cls(data_dir, **options)
 
     def check(self, *, fix_orphans: bool = False) -> CheckReport:
         return check_store(self, fix_orphans=fix_orphans)

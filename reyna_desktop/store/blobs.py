@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reyna_desktop.errors import InvalidOperation, NotFound, ReynaError
+from reyna_desktop.errors import IntegrityError, InvalidOperation, NotFound, ReynaError
 from reyna_desktop.models import Blob, BlobVersion
 from reyna_desktop.schemas import Schema
 from reyna_desktop.store import media
 from reyna_desktop.store.content import sha256_bytes
-from reyna_desktop.store.text import clean_tags, first_line_title, new_id, now, preview, word_count
+from reyna_desktop.store.text import clean_tags, first_line_title, new_id, now, preview, to_json, word_count
 
 if TYPE_CHECKING:
     from reyna_desktop.store.core import StoreCore, Tx
@@ -106,8 +106,6 @@ class Blobs:
     def content_path(self, blob_id: str, version: int | None = None) -> Path:
         """A path to a binary blob's verified file, for players and viewers. Do not write to it."""
         digest, _ = self._binary_digest(blob_id, version)
-        from reyna_desktop.errors import IntegrityError
-
         if not self.store.content.verify(digest):
             raise IntegrityError(f"blob {blob_id}: content file {digest[:12]}… is missing or damaged")
         return self.store.content.path_for(digest)
@@ -160,7 +158,11 @@ class Blobs:
         )
         rows = sorted(rows, key=lambda r: (rank[r["in_bucket"]], r["in_position"], r["created_at"]))
         seen: set[str] = set()
-        unique = [r for r in rows if not (r["id"] in seen or seen.add(r["id"]))]  # type: ignore[func-returns-value]
+        unique = []
+        for row in rows:  # a blob in two buckets of the subtree is listed once, at its first place
+            if row["id"] not in seen:
+                seen.add(row["id"])
+                unique.append(row)
         blobs = self._with_buckets(unique)
         if tags:
             wanted = set(tags)
@@ -247,10 +249,10 @@ class Blobs:
                     title,
                     preview(prepared.text),
                     word_count(prepared.text),
-                    _dumps(tags),
+                    to_json(tags),
                     parent_id,
                     processing_state,
-                    _dumps(processing_meta or {}),
+                    to_json(processing_meta or {}),
                     int(is_final),
                     stamp,
                     stamp,
@@ -349,7 +351,7 @@ class Blobs:
             if "title" in sets and sets["title"] != blob.title:
                 changes.append("title")
             if tags is not None and clean_tags(tags) != blob.tags:
-                sets["tags"] = _dumps(clean_tags(tags))
+                sets["tags"] = to_json(clean_tags(tags))
                 changes.append("tags")
             if not sets:
                 return blob
@@ -424,7 +426,7 @@ class Blobs:
             merged = {**blob.processing_meta, **(meta or {})}
             tx.execute(
                 "UPDATE blobs SET processing_state = ?, processing_meta = ? WHERE id = ?",
-                (state, _dumps(merged), blob_id),
+                (state, to_json(merged), blob_id),
             )
             tx.emit(
                 f"blob.updated.{blob.schema_id}",
@@ -542,7 +544,7 @@ class Blobs:
         if data is None:
             raise InvalidOperation(f"{schema_id} blobs need data")
         self.store.schemas.validate(schema_id, data)
-        body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        body = to_json(data).encode("utf-8")
         digest = sha256_bytes(body)
         text = self.store.schemas.extract_text(schema_id, data)
         if len(body) > self.store.inline_threshold:
@@ -583,7 +585,7 @@ class Blobs:
                 tmp.unlink(missing_ok=True)
         text = self.store.schemas.extract_text(schema.id, merged)
         return Prepared(
-            schema, merged, "file", json.dumps(merged, ensure_ascii=False, sort_keys=True), digest, size, text
+            schema, merged, "file", to_json(merged), digest, size, text
         )
 
     def _title(self, prepared: Prepared, explicit: str | None) -> str:
@@ -745,6 +747,3 @@ def purge_blob_rows(store: StoreCore, tx: Tx, blob_ids: list[str]) -> int:
     tx.after_commit.append(remove_files)
     return len(blob_ids)
 
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from reyna_desktop.errors import InvalidOperation, NotFound
 from reyna_desktop.models import Bucket
-from reyna_desktop.store.text import clean_name, clean_tags, new_id, now
+from reyna_desktop.store.text import clean_name, clean_tags, new_id, now, to_json
 
 if TYPE_CHECKING:
     from reyna_desktop.store.core import StoreCore, Tx
@@ -171,8 +171,8 @@ class Buckets:
                     position,
                     schema_id,
                     processor_id,
-                    _dumps(metadata),
-                    _dumps(tags),
+                    to_json(metadata),
+                    to_json(tags),
                     stamp,
                     stamp,
                     stamp,
@@ -232,7 +232,7 @@ class Buckets:
             if not changes:
                 return bucket
             columns = {
-                k: (_dumps(v) if k in ("metadata", "tags", "auto_processors") else v) for k, v in changes.items()
+                k: (to_json(v) if k in ("metadata", "tags", "auto_processors") else v) for k, v in changes.items()
             }
             columns["updated_at"] = now()
             sets = ", ".join(f"{k} = ?" for k in columns)
@@ -240,7 +240,7 @@ class Buckets:
             if {"name", "description", "tags"} & changes.keys():
                 fresh = self.get(bucket_id)
                 self._reindex(tx, bucket_id, fresh.name, fresh.description, fresh.tags)
-            tx.emit("bucket.updated", {"bucket_id": bucket_id, "changes": _change_names(changes)})
+            tx.emit("bucket.updated", {"bucket_id": bucket_id, "changes": list(changes)})
             return self.get(bucket_id)
 
     def touch(self, bucket_id: str) -> None:
@@ -482,19 +482,7 @@ class Buckets:
         self._index(tx, row[0], name, description, tags)
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
 
 def _like_prefix(path: str) -> str:
     return path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
-
-def _change_names(changes: dict[str, Any]) -> list[str]:
-    names = []
-    for key, value in changes.items():
-        if key == "metadata" and isinstance(value, dict):
-            names.append("metadata")
-        else:
-            names.append(key)
-    return names

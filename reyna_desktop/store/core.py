@@ -23,8 +23,8 @@ from reyna_desktop.models import Event
 from reyna_desktop.schemas import SchemaRegistry
 from reyna_desktop.store import db
 from reyna_desktop.store.content import ContentStore
-from reyna_desktop.store.events import EventBus
-from reyna_desktop.store.text import now
+from reyna_desktop.store.events import EventBus, topic_matches
+from reyna_desktop.store.text import now, to_json
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class Tx:
 
     def emit(self, topic: str, payload: dict[str, Any]) -> None:
         at = now()
-        text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        text = to_json(payload)
         cur = self.conn.execute("INSERT INTO events (topic, payload, at) VALUES (?, ?, ?)", (topic, text, at))
         self.events.append(Event(id=int(cur.lastrowid or 0), topic=topic, payload=payload, at=at))
 
@@ -149,8 +149,6 @@ class StoreCore:
 
     def events_since(self, after_id: int = 0, pattern: str | None = None, limit: int = 10000) -> list[Event]:
         """Replay: persisted events with id > after_id, oldest first, optionally filtered."""
-        from reyna_desktop.store.events import topic_matches
-
         rows = self.query("SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit))
         out = [Event(id=r["id"], topic=r["topic"], payload=json.loads(r["payload"]), at=r["at"]) for r in rows]
         return [e for e in out if pattern is None or topic_matches(pattern, e.topic)]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import unicodedata
 from datetime import UTC, datetime
+from typing import Any
 
 from reyna_desktop.errors import InvalidOperation
 
@@ -14,6 +16,11 @@ TITLE_CHARS = 120
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 _SPACE = re.compile(r"\s+")
 _MD_LEAD = re.compile(r"^\s{0,3}(#{1,6}\s+|[-*+>]\s+|\d+[.)]\s+)")
+
+
+def to_json(value: Any) -> str:
+    """JSON as the store writes it: UTF-8 kept readable, keys sorted so equal data hashes equal."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def now() -> str:
