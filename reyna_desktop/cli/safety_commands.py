@@ -6,11 +6,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from reyna_desktop.backup import backup_folder, create_backup, list_backups, restore_backup
 from reyna_desktop.cli.output import CommandContext, add_command
-from reyna_desktop.instance import InstanceLock
-from reyna_desktop.linked_folders import FolderWatcher, LinkedFolders
-from reyna_desktop.mdfolder import export_markdown, import_markdown
+from reyna_desktop.interchange.linked_folders import FolderWatcher, LinkedFolders
+from reyna_desktop.interchange.mdfolder import export_markdown, import_markdown
+from reyna_desktop.safety.backup import backup_folder, create_backup, list_backups, restore_backup
+from reyna_desktop.safety.instance import InstanceLock
 from reyna_desktop.settings import load_settings
 
 

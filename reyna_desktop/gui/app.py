@@ -20,7 +20,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reyna_desktop import paths
-from reyna_desktop.instance import InstanceLock
+from reyna_desktop.safety.instance import InstanceLock
 
 log = logging.getLogger(__name__)
 

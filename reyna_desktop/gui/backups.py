@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
-from reyna_desktop.backup import BackupInfo, BackupScheduler
 from reyna_desktop.errors import ReynaError
 from reyna_desktop.gui import workers
+from reyna_desktop.safety.backup import BackupInfo, BackupScheduler
 from reyna_desktop.settings import BackupSettings
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""The editor's unsaved text goes to the crash journal (reyna_desktop.journal) within a second of
+"""The editor's unsaved text goes to the crash journal (reyna_desktop.safety.journal) within a second of
 typing; at start the app offers back what a crash left there."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ class JournalHook:
     def __init__(self, data_dir: Path) -> None:
         self._journal: Any = None
         try:
-            from reyna_desktop.journal import Journal
+            from reyna_desktop.safety.journal import Journal
         except ImportError:  # a build without the journal still edits and saves
             return
         self._journal = Journal(data_dir)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from test_gui_helpers import StallProbe
 
 from reyna_desktop.gui import workers
+from tests.gui.helpers import StallProbe
 
 pytestmark = pytest.mark.slow
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_llm_helpers import llm_settings, model_path, runner
 
 from reyna_desktop.processors import chat
 from reyna_desktop.processors.runner import JobRunner
 from reyna_desktop.settings import Settings, save_settings
 from reyna_desktop.store import Store
+from tests.llm.helpers import llm_settings, model_path, runner
 
 __all__ = ["llm_settings", "model_path", "runner"]  # fixtures used by name
 SHORT = {"model_settings": {"max_tokens": 12}}

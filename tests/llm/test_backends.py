@@ -12,7 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from test_llm_helpers import DRAFT, N_CTX, embedded_settings, llm_settings, model_path, start_runner, text_blob
 
 from reyna_desktop.llm.base import LLMBackend, LLMError
 from reyna_desktop.llm.context import CUT_MARK, fit_prompt
@@ -20,6 +19,7 @@ from reyna_desktop.llm.factory import backend_from_settings, shared_backend, tes
 from reyna_desktop.llm.model_files import check_model_file, default_model_path
 from reyna_desktop.settings import LLMSettings, Settings
 from reyna_desktop.store import Store
+from tests.llm.helpers import DRAFT, N_CTX, embedded_settings, llm_settings, model_path, start_runner, text_blob
 
 __all__ = ["llm_settings", "model_path"]  # fixtures used by name
 SERVER_CTX = 1024

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_llm_helpers import DRAFT, embedded_settings, llm_settings, model_path, runner, start_runner, text_blob
 
 from reyna_desktop.models import Event
 from reyna_desktop.processors.base import JobContext, Processor
@@ -22,6 +21,7 @@ from reyna_desktop.processors.runner import JobRunner
 from reyna_desktop.processors.style_metrics import analyze
 from reyna_desktop.settings import Settings
 from reyna_desktop.store import Store
+from tests.llm.helpers import DRAFT, embedded_settings, llm_settings, model_path, runner, start_runner, text_blob
 
 __all__ = ["llm_settings", "model_path", "runner"]  # fixtures used by name
 
@@ -208,7 +208,7 @@ CHILD = textwrap.dedent(
     import sys, threading, time
     from reyna_desktop.store import Store
     from reyna_desktop.processors.runner import JobRunner
-    from test_llm_helpers import embedded_settings
+    from tests.llm.helpers import embedded_settings
     from pathlib import Path
     store = Store.open(sys.argv[1])
     runner = JobRunner(store, embedded_settings(Path(sys.argv[2])))
@@ -228,7 +228,7 @@ def test_a_job_killed_mid_generation_is_requeued_and_completed(
     store: Store, private_dirs: Path, model_path: Path, llm_settings: Settings
 ) -> None:
     blob_id = text_blob(store, "The storm broke the old pier apart. Nobody on the island slept that night at all.")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), *sys.path])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parents[2]), *sys.path])}
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(private_dirs), str(model_path), blob_id],
                              stdout=subprocess.PIPE, text=True, env=env)
     try:

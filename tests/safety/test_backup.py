@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from reyna_desktop.backup import (
+from reyna_desktop.errors import ReynaError, StoreLocked
+from reyna_desktop.safety.backup import (
     BackupInfo,
     BackupScheduler,
     backups_to_keep,
@@ -20,8 +21,7 @@ from reyna_desktop.backup import (
     restore_backup,
     verify_backup,
 )
-from reyna_desktop.errors import ReynaError, StoreLocked
-from reyna_desktop.instance import InstanceLock
+from reyna_desktop.safety.instance import InstanceLock
 from reyna_desktop.settings import BackupSettings
 from reyna_desktop.store import Store
 

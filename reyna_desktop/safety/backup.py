@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from reyna_desktop import __version__
 from reyna_desktop.atomic import atomic_write, fsync_dir
 from reyna_desktop.errors import ReynaError, StoreLocked, storage_error
-from reyna_desktop.instance import InstanceLock
+from reyna_desktop.safety.instance import InstanceLock
 from reyna_desktop.settings import BackupSettings
 from reyna_desktop.store.core import DB_NAME
 

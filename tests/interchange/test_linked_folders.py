@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from reyna_desktop.linked_folders import CONFLICT_TAG, MISSING_TAG, FolderWatcher, LinkedFolders, is_candidate
+from reyna_desktop.interchange.linked_folders import (
+    CONFLICT_TAG,
+    MISSING_TAG,
+    FolderWatcher,
+    LinkedFolders,
+    is_candidate,
+)
 from reyna_desktop.store import Store
 
 WAV = (b"RIFF$\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00D\xac\x00\x00\x88X\x01\x00\x02\x00\x10\x00"

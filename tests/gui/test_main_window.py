@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from test_gui_helpers import StallProbe, build_big_project
 
 from reyna_desktop.gui import workers
 from reyna_desktop.gui.tree_model import RowRole
+from tests.gui.helpers import StallProbe, build_big_project
 
 
 @pytest.fixture
@@ -406,7 +406,7 @@ def test_unsaved_text_is_journaled_and_recoverable(qtbot, make_window) -> None:
 
 
 def test_backups_while_open_and_on_close(qtbot, make_window, private_dirs: Path) -> None:
-    from reyna_desktop.backup import list_backups, verify_backup
+    from reyna_desktop.safety.backup import list_backups, verify_backup
 
     window = make_window()
     folder = window.backups.scheduler.folder

@@ -1,6 +1,6 @@
 """Shared pieces of the model tests: the real default model, settings for it, a started runner.
 
-Imported by the test_llm*, test_processors* and test_chat* modules. Generation is greedy
+Imported by the tests in tests/llm and tests/processors. Generation is greedy
 (temperature 0, fixed seed) and short; the model is loaded once per process (shared_backend).
 """
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from reyna_desktop.errors import StoreLocked
-from reyna_desktop.instance import InstanceLock, is_locked
+from reyna_desktop.safety.instance import InstanceLock, is_locked
 
 HOLD = textwrap.dedent(
     """
     import sys, time
-    from reyna_desktop.instance import InstanceLock
+    from reyna_desktop.safety.instance import InstanceLock
     lock = InstanceLock(sys.argv[1])
     print("held" if lock.acquire() else "refused: " + lock.holder(), flush=True)
     time.sleep(float(sys.argv[2]))

@@ -9,13 +9,13 @@ import sys
 import textwrap
 import time
 
-from reyna_desktop.journal import Journal
+from reyna_desktop.safety.journal import Journal
 from reyna_desktop.store import Store
 
 EDITOR = textwrap.dedent(
     """
     import sys, time
-    from reyna_desktop.journal import Journal
+    from reyna_desktop.safety.journal import Journal
     journal = Journal(sys.argv[1])
     text = "Saved line.\\n"
     for i in range(10_000):

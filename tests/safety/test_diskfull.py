@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from reyna_desktop.errors import StorageUnavailable
-from reyna_desktop.journal import Journal
+from reyna_desktop.safety.journal import Journal
 from reyna_desktop.store import Store
 
 

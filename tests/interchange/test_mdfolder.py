@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from reyna_desktop.mdfolder import export_markdown, import_markdown, parse_markdown
+from reyna_desktop.interchange.mdfolder import export_markdown, import_markdown, parse_markdown
 from reyna_desktop.store import Store
 
 WAV = (b"RIFF$\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00D\xac\x00\x00\x88X\x01\x00\x02\x00\x10\x00"
