@@ -2,7 +2,8 @@
 
 Each command module has `register(subparsers)` that adds its commands; a command is a
 function `(store, args) -> Any` whose result is printed as JSON with `--json`, else by the
-command's own text formatter. Bad input raises ReynaError: one line on stderr, exit 2.
+command's own text formatter. Bad input raises ReynaError: one line on stderr, exit 2;
+an EnvironmentProblem (full disk, busy or damaged store): one line, exit 1.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from reyna_desktop.errors import ReynaError
+from reyna_desktop.errors import EnvironmentProblem, ReynaError
 from reyna_desktop.paths import resolve_data_dir
 from reyna_desktop.store import Store
 
@@ -114,6 +114,9 @@ def run_command(ctx: CommandContext) -> int:
         return EXIT_OK
     except CommandFailed as failed:
         emit(ctx, failed.result)
+        return EXIT_FAILED
+    except EnvironmentProblem as exc:  # the disk, a lock, a damaged file: not the user's input
+        fail(str(exc))
         return EXIT_FAILED
     except ReynaError as exc:
         fail(str(exc))

@@ -23,7 +23,7 @@ __all__ = ["CheckReport", "Store", "Tx"]
 
 class Store(StoreCore):
     def __init__(self, data_dir: Path | str, **options: Any) -> None:
-        """`options` are StoreCore's: inline_threshold, schema_folders."""
+        """`options` are StoreCore's: inline_threshold, schema_folders, busy_timeout_s."""
         super().__init__(Path(data_dir), **options)
         self.buckets = Buckets(self)
         self.blobs = Blobs(self)

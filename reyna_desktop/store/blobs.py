@@ -314,20 +314,23 @@ class Blobs:
         filename: str | None = None,
         note: str = "",
     ) -> Blob:
-        """Save new data as a new version (nothing is overwritten); same data makes no version."""
-        blob = self.get(blob_id)
-        if blob.deleted_at:
-            raise InvalidOperation(f"blob {blob_id} is in the trash; restore it first")
-        prepared = None
-        if data is not None or content is not None or file is not None:
-            old_data = self.data(blob_id)
-            if data is None and self.store.schemas.get(blob.schema_id).is_binary:
-                data = {k: v for k, v in old_data.items() if k not in ("size", "duration_s", "width", "height")}
-            prepared = self._prepare(blob.schema_id, data, content=content, file=file, filename=filename)
-            # A title that was derived from the text follows the text; one the user chose stays.
-            follows_text = blob.title == self._title_from(blob.schema_id, old_data)
-        stamp = now()
+        """Save new data as a new version (nothing is overwritten); same data makes no version.
+
+        Everything the new version depends on (the current version number, hash, title and data)
+        is read inside the write transaction, so concurrent saves each become their own version."""
         with self.store.transaction() as tx:
+            blob = self.get(blob_id)
+            if blob.deleted_at:
+                raise InvalidOperation(f"blob {blob_id} is in the trash; restore it first")
+            prepared = None
+            if data is not None or content is not None or file is not None:
+                old_data = self.data(blob_id)
+                if data is None and self.store.schemas.get(blob.schema_id).is_binary:
+                    data = {k: v for k, v in old_data.items() if k not in ("size", "duration_s", "width", "height")}
+                prepared = self._prepare(blob.schema_id, data, content=content, file=file, filename=filename)
+                # A title that was derived from the text follows the text; one the user chose stays.
+                follows_text = blob.title == self._title_from(blob.schema_id, old_data)
+            stamp = now()
             sets: dict[str, Any] = {}
             changes: list[str] = []
             if prepared is not None and prepared.content_hash != blob.content_hash:
@@ -373,40 +376,41 @@ class Blobs:
             return fresh
 
     def update_text(self, blob_id: str, text: str, *, note: str = "") -> Blob:
-        """Replace the main text field of a text blob, keeping its other fields."""
-        blob = self.get(blob_id)
-        schema = self.store.schemas.get(blob.schema_id)
-        if schema.is_binary or not schema.text_fields:
-            raise InvalidOperation(f"blob {blob_id} ({blob.schema_id}) has no text to edit")
-        data = self.data(blob_id)
-        data[schema.text_fields[0]] = text
-        return self.update(blob_id, data, note=note)
+        """Replace the main text field of a text blob, keeping its other fields (read in the same
+        transaction, so a field another process changed meanwhile is kept)."""
+        with self.store.transaction():
+            blob = self.get(blob_id)
+            schema = self.store.schemas.get(blob.schema_id)
+            if schema.is_binary or not schema.text_fields:
+                raise InvalidOperation(f"blob {blob_id} ({blob.schema_id}) has no text to edit")
+            data = self.data(blob_id)
+            data[schema.text_fields[0]] = text
+            return self.update(blob_id, data, note=note)
 
     def restore_version(self, blob_id: str, version: int) -> Blob:
         """Make an old version current again, as a new version (the history keeps both)."""
-        blob = self.get(blob_id)
-        row = self.store.query_one(
-            "SELECT storage, data, content_hash, title FROM blob_versions WHERE blob_id = ? AND version = ?",
-            (blob_id, version),
-        )
-        if row is None:
-            raise NotFound("version", f"{blob_id}@{version}")
-        schema = self.store.schemas.get(blob.schema_id)
-        old = self.data(blob_id, version)
-        if schema.is_binary:
-            return self.update(
-                blob_id,
-                old,
-                content=self.content(blob_id, version),
-                filename=old.get("filename"),
-                note=f"restored version {version}",
+        with self.store.transaction():
+            blob = self.get(blob_id)
+            row = self.store.query_one(
+                "SELECT 1 FROM blob_versions WHERE blob_id = ? AND version = ?", (blob_id, version)
             )
-        return self.update(blob_id, old, note=f"restored version {version}")
+            if row is None:
+                raise NotFound("version", f"{blob_id}@{version}")
+            old = self.data(blob_id, version)
+            if self.store.schemas.get(blob.schema_id).is_binary:
+                return self.update(
+                    blob_id,
+                    old,
+                    content=self.content(blob_id, version),
+                    filename=old.get("filename"),
+                    note=f"restored version {version}",
+                )
+            return self.update(blob_id, old, note=f"restored version {version}")
 
     def set_final(self, blob_id: str, final: bool = True) -> Blob:
         """Mark the blob the compiler uses for its bucket; others there lose the mark."""
-        blob = self.get(blob_id)
         with self.store.transaction() as tx:
+            blob = self.get(blob_id)
             if final and blob.primary_bucket_id:
                 tx.execute(
                     """UPDATE blobs SET is_final = 0 WHERE is_final = 1 AND id IN (
@@ -421,8 +425,8 @@ class Blobs:
         return self.get(blob_id)
 
     def set_processing(self, blob_id: str, state: str | None, meta: dict[str, Any] | None = None) -> Blob:
-        blob = self.get(blob_id)
         with self.store.transaction() as tx:
+            blob = self.get(blob_id)
             merged = {**blob.processing_meta, **(meta or {})}
             tx.execute(
                 "UPDATE blobs SET processing_state = ?, processing_meta = ? WHERE id = ?",

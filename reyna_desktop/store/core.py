@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reyna_desktop import paths
-from reyna_desktop.errors import ReynaError, storage_error
+from reyna_desktop.errors import EnvironmentProblem, StoreDamaged, sqlite_error, storage_error
 from reyna_desktop.models import Event
 from reyna_desktop.schemas import SchemaRegistry
 from reyna_desktop.store import db
@@ -59,10 +59,12 @@ class StoreCore:
         *,
         inline_threshold: int = DEFAULT_INLINE_THRESHOLD,
         schema_folders: list[Path] | None = None,
+        busy_timeout_s: float = db.BUSY_TIMEOUT_S,
     ) -> None:
         self.data_dir = paths.ensure_private_dir(Path(data_dir))
         self.db_path = self.data_dir / DB_NAME
         self.inline_threshold = inline_threshold
+        self.busy_timeout_s = busy_timeout_s
         self.content = ContentStore(paths.ensure_private_dir(self.data_dir / "content"))
         folders = schema_folders if schema_folders is not None else [paths.schemas_dir()]
         self.schemas = SchemaRegistry([*folders, self.data_dir / "schemas"])
@@ -79,10 +81,10 @@ class StoreCore:
             db.migrate(self.conn, self.db_path)
         except sqlite3.DatabaseError as exc:
             self.close()
-            raise ReynaError(f"{self.db_path}: not a Reyna store, or damaged ({exc})") from None
+            raise StoreDamaged(f"{self.db_path}: not a Reyna store, or damaged ({exc})") from None
         except OSError as exc:
             self.close()
-            raise ReynaError(f"cannot open the store in {self.data_dir}: {exc.strerror or exc}") from None
+            raise EnvironmentProblem(f"cannot open the store in {self.data_dir}: {exc.strerror or exc}") from None
         self.content.clean_tmp()
 
     @property
@@ -92,7 +94,7 @@ class StoreCore:
         if conn is None:
             if self._closed:
                 raise RuntimeError("the store is closed")
-            conn = db.connect(self.db_path)
+            conn = db.connect(self.db_path, busy_timeout_s=self.busy_timeout_s)
             self._local.conn = conn
             with self._conns_lock:
                 self._conns.append(conn)
@@ -118,8 +120,8 @@ class StoreCore:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
                     raise
-            except (sqlite3.OperationalError, OSError) as exc:
-                if (clear := storage_error(exc, self.data_dir)) is None:
+            except (sqlite3.Error, OSError) as exc:
+                if (clear := self._clear(exc)) is exc:
                     raise
                 raise clear from exc
             finally:
@@ -130,11 +132,24 @@ class StoreCore:
             self.bus.publish(event)
 
     def query(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
-        return self.conn.execute(sql, params).fetchall()
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise self._clear(exc) from exc
 
     def query_one(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
+        try:
+            row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
+        except sqlite3.Error as exc:
+            raise self._clear(exc) from exc
         return row
+
+    def _clear(self, exc: BaseException) -> BaseException:
+        """What escapes a store call: ReynaErrors as they are, sqlite3 and disk errors as a
+        ReynaError a person can act on, and an OSError the disk errors do not explain unchanged."""
+        if isinstance(exc, OSError):
+            return storage_error(exc, self.data_dir) or exc
+        return sqlite_error(exc, self.db_path)
 
     def kv_get(self, namespace: str, key: str) -> bytes | None:
         row = self.query_one("SELECT value FROM kv WHERE namespace = ? AND key = ?", (namespace, key))

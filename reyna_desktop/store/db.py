@@ -10,13 +10,16 @@ from pathlib import Path
 
 from reyna_desktop.errors import ReynaError
 
+BUSY_TIMEOUT_S = 10.0
 
-def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
-    """One connection per thread. Autocommit mode: transactions are explicit (BEGIN IMMEDIATE)."""
+
+def connect(path: Path, *, readonly: bool = False, busy_timeout_s: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """One connection per thread. Autocommit mode: transactions are explicit (BEGIN IMMEDIATE).
+    A writer waits up to `busy_timeout_s` for another process's write to finish."""
     uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=10.0)
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=busy_timeout_s)
     conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
     # FULL: a save whose call returned survives a power cut too, not only a killed process.
