@@ -25,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reyna_desktop.interchange.linked_folders import FolderWatcher, LinkedFolders  # noqa: E402
+from reyna_desktop.interchange.folder_sync import LinkedFolders  # noqa: E402
+from reyna_desktop.interchange.folder_watcher import FolderWatcher  # noqa: E402
 from reyna_desktop.safety.backup import create_backup, restore_backup, verify_backup  # noqa: E402
 from reyna_desktop.store import Store  # noqa: E402
 

@@ -74,7 +74,7 @@ t1 = time.perf_counter()
 store = Store.open(sys.argv[1])
 t2 = time.perf_counter()
 buckets = store.buckets.all()
-counts = store.buckets.subtree_word_counts()
+counts = store.sections.subtree_counts()
 t3 = time.perf_counter()
 rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"import_s": t1 - t0, "open_s": t2 - t1, "tree_s": t3 - t2, "buckets": len(buckets),

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from reyna_desktop.cli.output import CommandContext, add_command
-from reyna_desktop.interchange.linked_folders import FolderWatcher, LinkedFolders
+from reyna_desktop.interchange.folder_sync import LinkedFolders
+from reyna_desktop.interchange.folder_watcher import FolderWatcher
 from reyna_desktop.interchange.mdfolder import export_markdown, import_markdown
 from reyna_desktop.safety.backup import backup_folder, create_backup, list_backups, restore_backup
 from reyna_desktop.safety.instance import InstanceLock

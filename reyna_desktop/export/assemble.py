@@ -1,13 +1,8 @@
 """Manuscript assembly: walk a book bucket in order and pick each section's text.
 
-The rule for a section (a chapter, scene, part or matter bucket), first match wins:
-
-1. the blob named by the bucket's metadata ``final_blob_id`` (a per-bucket choice);
-2. the newest blob marked final (``is_final``, or a text with role ``final``);
-3. the newest edited text: role ``edited``, or an ``expanded-text-v1`` expansion;
-4. the newest draft (role ``draft`` or no role).
-
-Notes (role ``notes``) are never compiled. Buckets whose type is not in the options'
+A section's (a chapter, scene, part or matter bucket's) text is the blob the store's rule
+picks (`store/sections.py`: named final, else marked final, else edited or expanded, else
+draft; notes never), the same blob the tree and stats count. Buckets whose type is not in the options'
 ``include_types`` are left out with everything under them.
 """
 
@@ -24,8 +19,9 @@ from reyna_desktop.export.numbers import format_number, to_words
 from reyna_desktop.export.options import CompileOptions
 from reyna_desktop.models import Blob, Bucket
 from reyna_desktop.store import Store
+from reyna_desktop.store.sections import SECTION_TEXT_SCHEMAS
 
-TEXT_SCHEMAS = ["text-input-v1", "expanded-text-v1"]
+TEXT_SCHEMAS = list(SECTION_TEXT_SCHEMAS)
 MATTER_TYPES: dict[str, DivisionKind] = {"front-matter": "front", "back-matter": "back"}
 _DEFAULT_NAME = re.compile(
     r"^(chapter|part|scene|book)\s+(\d+|[ivxlcdm]+|one|two|three|four|five|six|seven|eight|nine|ten)$", re.IGNORECASE
@@ -141,36 +137,16 @@ class _Walker:
 
 
 def choose_text(store: Store, bucket: Bucket, warnings: list[str], where: str) -> TextPiece | None:
-    """The section's text by the rule in this module's docstring, or None when it has none."""
-    blobs = store.blobs.in_bucket(bucket.id, schema_ids=TEXT_SCHEMAS)
-    datas = {b.id: store.blobs.data(b.id) for b in blobs}
+    """The section's text by the store's rule (store/sections.py, the same blob the tree
+    counts), or None when it has none."""
     override = bucket.metadata.get("final_blob_id")
-    if override:
-        if override in datas:
-            return _piece(next(b for b in blobs if b.id == override), datas[override], where)
-        try:
-            blob = store.blobs.get(override)
-            if blob.deleted_at is None and blob.schema_id in TEXT_SCHEMAS:
-                return _piece(blob, store.blobs.data(blob.id), where)
-        except NotFound:
-            pass
+    chosen = store.sections.chosen_blob(bucket.id)
+    if override and chosen != override:
         warnings.append(f"{where}: final_blob_id {override!r} names no text blob; using the newest text instead")
-
-    def role(blob: Blob) -> str | None:
-        value = datas[blob.id].get("role")
-        return value if isinstance(value, str) else None
-
-    usable = [b for b in blobs if role(b) != "notes" and _text_of(b, datas[b.id]).strip()]
-    tiers = (
-        [b for b in usable if b.is_final or role(b) == "final"],
-        [b for b in usable if role(b) == "edited" or b.schema_id == "expanded-text-v1"],
-        [b for b in usable if role(b) in (None, "draft", "front-matter", "back-matter")],
-    )
-    for tier in tiers:
-        if tier:
-            newest = max(tier, key=lambda b: (b.updated_at, b.version))
-            return _piece(newest, datas[newest.id], where)
-    return None
+    if chosen is None:
+        return None
+    blob = store.blobs.get(chosen)
+    return _piece(blob, store.blobs.data(chosen), where)
 
 
 def _piece(blob: Blob, data: dict[str, Any], where: str) -> TextPiece:

@@ -188,7 +188,7 @@ def import_markdown(store: Store, source: Path, parent_id: str | None = None) ->
         for new_id, front in later:
             parent = front.get("parent")
             if parent and parent in blob_map:
-                store.conn.execute("UPDATE blobs SET parent_id = ? WHERE id = ?", (blob_map[parent], new_id))
+                store.blobs.set_parent(new_id, blob_map[parent])
             for rel, position in front.get("also_in") or []:
                 if rel in bucket_map:
                     extra.append((int(position), bucket_map[rel], new_id))

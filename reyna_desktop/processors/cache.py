@@ -1,5 +1,6 @@
 """The processor cache (seed 004): the same input content, processor version, model and
-parameters give back the stored output instead of running again."""
+parameters give back the stored output instead of running again. This module makes the keys;
+the table behind them is the store's (`store.processor_cache`)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,8 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from reyna_desktop.store.text import now
-
 if TYPE_CHECKING:
-    from reyna_desktop.store import Store, Tx
+    from reyna_desktop.store import Store
 
 
 def input_fingerprint(store: Store, input: dict[str, Any]) -> str:
@@ -30,21 +29,3 @@ def input_fingerprint(store: Store, input: dict[str, Any]) -> str:
 
 def cache_key(parts: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def lookup(store: Store, key: str) -> str | None:
-    """The cached output blob, if it still exists and is not in the trash."""
-    row = store.query_one(
-        "SELECT c.output_blob_id FROM processor_cache c JOIN blobs b ON b.id = c.output_blob_id "
-        "WHERE c.cache_key = ? AND b.deleted_at IS NULL",
-        (key,),
-    )
-    return None if row is None else str(row["output_blob_id"])
-
-
-def remember(tx: Tx, key: str, processor_id: str, blob_id: str) -> None:
-    tx.execute(
-        "INSERT OR REPLACE INTO processor_cache (cache_key, processor_id, output_blob_id, created_at) "
-        "VALUES (?, ?, ?, ?)",
-        (key, processor_id, blob_id, now()),
-    )

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from reyna_desktop.errors import InvalidOperation, ReynaError
 from reyna_desktop.models import Event, Job
 from reyna_desktop.processors.base import BUCKET_PREFIX, Processor
-from reyna_desktop.processors.jobs import TERMINAL_STATES
 from reyna_desktop.store.events import Subscription
+from reyna_desktop.store.jobs import TERMINAL_STATES
 
 if TYPE_CHECKING:
     from reyna_desktop.processors.runner import JobRunner

@@ -32,11 +32,11 @@ from reyna_desktop.llm.base import LLMBackend, describe_exception
 from reyna_desktop.models import Event, Job, JobState
 from reyna_desktop.processors import cache
 from reyna_desktop.processors.base import JobCancelled, JobContext, Processor
-from reyna_desktop.processors.jobs import TERMINAL_STATES, JobTable
 from reyna_desktop.processors.queue_lock import QueueLock
 from reyna_desktop.processors.registry import ProcessorRegistry, default_registry
 from reyna_desktop.processors.routing import Router
 from reyna_desktop.settings import Settings, load_settings
+from reyna_desktop.store.jobs import TERMINAL_STATES, JobTable
 from reyna_desktop.store.text import now
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ class JobRunner:
         if max_attempts < 1:
             raise ReynaError(f"max_attempts must be at least 1, not {max_attempts}")
         key = self._cache_key(processor, input, effective) if processor.cacheable else None
-        cached = cache.lookup(self.store, key) if key else None
+        cached = self.store.processor_cache.lookup(key) if key else None
         with self.store.transaction() as tx:
             job_id = self.table.insert(tx, processor_id, input, effective, max_attempts=max_attempts,
                                        cache_key=key, result_blob_id=cached)
@@ -354,7 +354,7 @@ class JobRunner:
             self.table.update(tx, job.id, state="succeeded", result_blob_id=blob_id, progress=1.0, finished_at=now(),
                            error=None)
             if job.cache_key:
-                cache.remember(tx, job.cache_key, job.processor_id, blob_id)
+                self.store.processor_cache.remember(tx, job.cache_key, job.processor_id, blob_id)
             tx.emit("job.succeeded", {"job_id": job.id, "result_blob_id": blob_id, "cached": False})
         entry.finished = True
 

@@ -37,6 +37,7 @@ from reyna_desktop.errors import ReynaError, StoreLocked, storage_error
 from reyna_desktop.safety.instance import InstanceLock
 from reyna_desktop.settings import BackupSettings
 from reyna_desktop.store.core import DB_NAME
+from reyna_desktop.store.db_files import integrity, referenced_digests, snapshot_db
 
 if TYPE_CHECKING:
     from reyna_desktop.store.core import StoreCore
@@ -94,7 +95,7 @@ def create_backup(store: StoreCore, folder: Path | None = None, *, reason: str =
         raise _disk_error(exc, folder, "cannot create the backup folder") from exc
     try:
         db_copy = work / DB_NAME
-        last_event_id = _snapshot_db(store.db_path, db_copy)
+        last_event_id = snapshot_db(store.db_path, db_copy)
         previous = latest_backup(folder)
         files, size = _copy_content(store, db_copy, work / "content", previous.path if previous else None)
         size += db_copy.stat().st_size
@@ -120,37 +121,6 @@ def _disk_error(exc: BaseException, where: Path, what: str) -> ReynaError:
     if clear is not None:
         return clear
     return ReynaError(f"{what} in {where}: {getattr(exc, 'strerror', None) or exc}")
-
-
-def _snapshot_db(source: Path, target: Path) -> int:
-    """A consistent copy of the live database (WAL included), as a single self-contained file."""
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30.0)
-    dst = sqlite3.connect(target)
-    try:
-        src.execute("PRAGMA busy_timeout = 30000")
-        src.backup(dst)
-        dst.execute("PRAGMA journal_mode = DELETE")
-        row = dst.execute("SELECT MAX(id) FROM events").fetchone()
-        dst.commit()
-    finally:
-        dst.close()
-        src.close()
-    os.chmod(target, 0o600)
-    with open(target, "rb+") as stream:
-        os.fsync(stream.fileno())
-    return int(row[0] or 0)
-
-
-def referenced_digests(db_file: Path) -> list[str]:
-    conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
-    try:
-        rows = conn.execute(
-            "SELECT DISTINCT content_hash FROM blob_versions WHERE storage = 'file' "
-            "UNION SELECT content_hash FROM blobs WHERE storage = 'file'"
-        ).fetchall()
-    finally:
-        conn.close()
-    return sorted(r[0] for r in rows)
 
 
 def _shard(root: Path, digest: str) -> Path:
@@ -288,11 +258,7 @@ def verify_backup(path: Path) -> BackupInfo:
         raise ReynaError(f"backup {path} has no {DB_NAME}")
     if _sha256_file(db_file) != manifest.get("db_sha256"):
         raise ReynaError(f"backup {path}: {DB_NAME} does not match the sha256 in its manifest (damaged)")
-    conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
-    try:
-        result = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
-    finally:
-        conn.close()
+    result = integrity(db_file)
     if result != ["ok"]:
         raise ReynaError(f"backup {path}: the database fails SQLite's integrity check: {result[:3]}")
     for digest in referenced_digests(db_file):

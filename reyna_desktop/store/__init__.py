@@ -15,7 +15,11 @@ from reyna_desktop.store.blobs import Blobs
 from reyna_desktop.store.buckets import Buckets
 from reyna_desktop.store.check import CheckReport, check_store
 from reyna_desktop.store.core import StoreCore, Tx
+from reyna_desktop.store.folder_links import FolderLinks
+from reyna_desktop.store.listing import Listing
+from reyna_desktop.store.processor_cache import ProcessorCache
 from reyna_desktop.store.search import Search
+from reyna_desktop.store.sections import Sections
 from reyna_desktop.store.templates import Templates
 
 __all__ = ["CheckReport", "Store", "Tx"]
@@ -28,6 +32,10 @@ class Store(StoreCore):
         self.buckets = Buckets(self)
         self.blobs = Blobs(self)
         self.search = Search(self)
+        self.sections = Sections(self)
+        self.listing = Listing(self)
+        self.processor_cache = ProcessorCache(self)
+        self.folder_links = FolderLinks(self)
         self.templates = Templates(self)
 
     @classmethod

@@ -45,6 +45,12 @@ class Prepared:
     content_size: int
     text: str
 
+    @property
+    def role(self) -> str | None:
+        """The data's `role` (draft, edited, notes, final...), kept as a column for store/sections.py."""
+        value = self.data.get("role")
+        return value if isinstance(value, str) else None
+
 
 class Blobs:
     def __init__(self, store: StoreCore) -> None:
@@ -235,8 +241,8 @@ class Blobs:
             cur = tx.execute(
                 """INSERT INTO blobs (id, schema_id, schema_version, processor_id, storage, data, content_hash,
                        content_size, title, preview, word_count, tags, parent_id, processing_state,
-                       processing_meta, version, is_final, created_at, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)""",
+                       processing_meta, version, is_final, created_at, updated_at, role)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)""",
                 (
                     blob_id,
                     prepared.schema.id,
@@ -256,6 +262,7 @@ class Blobs:
                     int(is_final),
                     stamp,
                     stamp,
+                    prepared.role,
                 ),
             )
             self._insert_version(tx, blob_id, 1, prepared, title, "created", stamp)
@@ -346,6 +353,7 @@ class Blobs:
                     preview=preview(prepared.text),
                     word_count=word_count(prepared.text),
                     version=version,
+                    role=prepared.role,
                 )
                 self._insert_version(tx, blob_id, version, prepared, new_title, note, stamp)
                 changes.append("data")
@@ -423,6 +431,22 @@ class Blobs:
                 {"blob_id": blob_id, "changes": ["is_final"], "bucket_ids": blob.bucket_ids},
             )
         return self.get(blob_id)
+
+    def set_parent(self, blob_id: str, parent_id: str | None) -> Blob:
+        """Record which blob this one was derived from (None: none), refusing a cycle."""
+        with self.store.transaction() as tx:
+            blob = self.get(blob_id)
+            ancestry = [] if parent_id is None else [self.get(parent_id), *self.lineage(parent_id)]
+            if blob_id in {b.id for b in ancestry}:
+                raise InvalidOperation(f"blob {parent_id} is derived from {blob_id}; it cannot be its parent")
+            if blob.parent_id == parent_id:
+                return blob
+            tx.execute("UPDATE blobs SET parent_id = ? WHERE id = ?", (parent_id, blob_id))
+            tx.emit(
+                f"blob.updated.{blob.schema_id}",
+                {"blob_id": blob_id, "changes": ["parent_id"], "parent_id": parent_id, "bucket_ids": blob.bucket_ids},
+            )
+            return self.get(blob_id)
 
     def set_processing(self, blob_id: str, state: str | None, meta: dict[str, Any] | None = None) -> Blob:
         with self.store.transaction() as tx:

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
 # Bucket types that share another type's metadata schema.
 SCHEMA_ALIASES = {"thread": "bucket-conversation-v1", "song": "bucket-track-v1", "songbook": "bucket-album-v1"}
-TEXT_SCHEMAS_FOR_COUNTS = ("text-input-v1", "expanded-text-v1")
 
 
 def row_to_bucket(row: sqlite3.Row) -> Bucket:
@@ -417,31 +416,6 @@ class Buckets:
             "last_modified": last,
             "processors_used": [r["processor_id"] for r in processors],
         }
-
-    def section_word_counts(self) -> dict[str, int]:
-        """Words of each bucket's own text, by the compiler's rule: the blob marked final, else
-        the newest text or expanded blob. Sum a subtree with `subtree_word_counts`."""
-        marks = ",".join("?" for _ in TEXT_SCHEMAS_FOR_COUNTS)
-        rows = self.store.query(
-            f"""SELECT bucket_id, word_count FROM (
-                  SELECT bb.bucket_id, b.word_count, ROW_NUMBER() OVER (
-                      PARTITION BY bb.bucket_id ORDER BY b.is_final DESC, b.updated_at DESC) AS rn
-                  FROM blob_buckets bb JOIN blobs b ON b.id = bb.blob_id
-                  WHERE b.deleted_at IS NULL AND b.schema_id IN ({marks}))
-                WHERE rn = 1""",
-            TEXT_SCHEMAS_FOR_COUNTS,
-        )
-        return {r["bucket_id"]: r["word_count"] for r in rows}
-
-    def subtree_word_counts(self) -> dict[str, int]:
-        """Each live bucket's words including its descendants'."""
-        own = self.section_word_counts()
-        totals: dict[str, int] = {}
-        for bucket in reversed(self.all()):  # children before parents
-            totals[bucket.id] = totals.get(bucket.id, 0) + own.get(bucket.id, 0)
-            if bucket.parent_id:
-                totals[bucket.parent_id] = totals.get(bucket.parent_id, 0) + totals[bucket.id]
-        return totals
 
     # -- helpers --------------------------------------------------------------------------
 

@@ -78,7 +78,9 @@ class StoreCore:
         try:
             if not self.db_path.exists():
                 os.close(os.open(self.db_path, os.O_CREAT | os.O_RDWR, 0o600))
-            db.migrate(self.conn, self.db_path)
+            before = db.migrate(self.conn, self.db_path)
+            if before < db.ROLE_COLUMN_VERSION:
+                self._fill_roles_from_files()
         except sqlite3.DatabaseError as exc:
             self.close()
             raise StoreDamaged(f"{self.db_path}: not a Reyna store, or damaged ({exc})") from None
@@ -86,6 +88,17 @@ class StoreCore:
             self.close()
             raise EnvironmentProblem(f"cannot open the store in {self.data_dir}: {exc.strerror or exc}") from None
         self.content.clean_tmp()
+
+    def _fill_roles_from_files(self) -> None:
+        """Migration 3's second half: the `role` of blobs whose data is a content file."""
+        rows = self.conn.execute(
+            "SELECT id, content_hash FROM blobs WHERE storage = 'file' AND data IS NULL AND role IS NULL"
+        ).fetchall()
+        for row in rows:
+            data = json.loads(self.content.read(row["content_hash"], owner=f"blob {row['id']}"))
+            if isinstance(role := data.get("role"), str):
+                with self.transaction() as tx:
+                    tx.execute("UPDATE blobs SET role = ? WHERE id = ?", (role, row["id"]))
 
     @property
     def conn(self) -> sqlite3.Connection:

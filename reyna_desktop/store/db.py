@@ -199,12 +199,29 @@ def _m2_linked_folders(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m3_blob_role(conn: sqlite3.Connection) -> None:
+    """The `role` field of a blob's data (draft, edited, notes, final...) as a column, so the rule
+    for the text that counts (store/sections.py) is one query. Rows whose data lives in a content
+    file (over the inline threshold) are filled by `StoreCore` after the migration."""
+    run_script(
+        conn,
+        """
+        ALTER TABLE blobs ADD COLUMN role TEXT;
+        UPDATE blobs SET role = json_extract(data, '$.role')
+            WHERE data IS NOT NULL AND json_valid(data) AND json_type(data, '$.role') = 'text';
+        """,
+    )
+
+
 # Append new migrations here; never edit one that has shipped.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_initial, _m2_linked_folders]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_initial, _m2_linked_folders, _m3_blob_role]
+
+
+ROLE_COLUMN_VERSION = 3  # the migration that added blobs.role (core.py fills rows kept in files)
 
 
 def migrate(conn: sqlite3.Connection, path: Path) -> int:
-    """Bring the file up to the newest schema; returns the version it is now at."""
+    """Bring the file up to the newest schema; returns the version it was at before."""
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     if current > len(MIGRATIONS):
         raise ReynaError(
@@ -220,4 +237,4 @@ def migrate(conn: sqlite3.Connection, path: Path) -> int:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-    return len(MIGRATIONS)
+    return int(current)

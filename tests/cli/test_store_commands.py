@@ -65,9 +65,10 @@ def test_bucket_and_blob_round_trip(capsys: pytest.CaptureFixture[str], tmp_path
     assert isinstance(events, list) and len(events) == 1
 
 
-def _bad(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+def _bad(capsys: pytest.CaptureFixture[str], *args: str, exit_code: int = 2) -> str:
+    """One clear line on stderr and exit 2 (bad input) or, with exit_code=1, an environment problem."""
     code, out, err = reyna(capsys, *args)
-    assert code == 2, (out, err)
+    assert code == exit_code, (out, err)
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("reyna: error: ")
     return lines[0]
@@ -148,7 +149,7 @@ def test_unusable_data_dirs_get_a_clear_message(capsys: pytest.CaptureFixture[st
     not_a_store = tmp_path / "junk"
     not_a_store.mkdir()
     (not_a_store / "reyna.sqlite3").write_bytes(b"this is not an SQLite database, it is a shopping list" * 4)
-    assert "not a Reyna store" in _bad(capsys, "--data-dir", str(not_a_store), "bucket", "list")
+    assert "not a Reyna store" in _bad(capsys, "--data-dir", str(not_a_store), "bucket", "list", exit_code=1)
     a_file = tmp_path / "file"
     a_file.write_text("x")
     assert "not a folder" in _bad(capsys, "--data-dir", str(a_file), "bucket", "list")

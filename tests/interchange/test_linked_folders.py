@@ -9,13 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from reyna_desktop.interchange.linked_folders import (
-    CONFLICT_TAG,
-    MISSING_TAG,
-    FolderWatcher,
-    LinkedFolders,
-    is_candidate,
-)
+from reyna_desktop.interchange.folder_sync import CONFLICT_TAG, MISSING_TAG, LinkedFolders, is_candidate
+from reyna_desktop.interchange.folder_watcher import FolderWatcher
 from reyna_desktop.store import Store
 
 WAV = (b"RIFF$\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00D\xac\x00\x00\x88X\x01\x00\x02\x00\x10\x00"
@@ -166,7 +161,7 @@ def test_cli_link_rescan_watch_unlink(store: Store, tmp_path: Path) -> None:
         # The watcher holds the instance lock: a second one (or the app) is told so.
         second = subprocess.run([sys.executable, "-m", "reyna_desktop.cli", "watch"], env=env, capture_output=True,
                                 text=True, timeout=60)
-        assert second.returncode == 2 and "in use by reyna watch" in second.stderr
+        assert second.returncode == 1 and "in use by reyna watch" in second.stderr
     finally:
         child.send_signal(signal.SIGINT)
         assert child.wait(timeout=20) == 0

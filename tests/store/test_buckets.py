@@ -149,7 +149,7 @@ def test_stats_count_recursively(store: Store) -> None:
     assert stats["total_blobs"] == 2 and stats["direct_blobs"] == 1
     assert stats["child_buckets"] == 1 and stats["total_words"] == 5
     assert stats["total_size_bytes"] > 0 and stats["processors_used"] == ["text-expansion"]
-    assert store.buckets.subtree_word_counts()[book.id] == 5
+    assert store.sections.subtree_counts()[book.id] == 5
 
 
 def test_store_reopens_and_dirs_are_private(private_dirs: Path) -> None:

@@ -1,4 +1,5 @@
-"""The `jobs` table: reading jobs and the state changes the runner makes, each in a transaction."""
+"""The `jobs` table (the processor runner's queue): reading jobs and the state changes the runner
+makes, each inside the runner's transaction."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from reyna_desktop.models import Job, JobState
 from reyna_desktop.store.text import new_id, now, to_json
 
 if TYPE_CHECKING:
-    from reyna_desktop.store import Store, Tx
+    from reyna_desktop.store.core import StoreCore, Tx
 
 TERMINAL_STATES: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
 JSON_COLUMNS = ("input", "params")
@@ -26,7 +27,7 @@ def row_to_job(row: sqlite3.Row) -> Job:
 
 
 class JobTable:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: StoreCore) -> None:
         self.store = store
 
     def get(self, job_id: str) -> Job:
