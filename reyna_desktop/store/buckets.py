@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from reyna_desktop.errors import InvalidOperation, NotFound
 from reyna_desktop.models import Bucket
+from reyna_desktop.store.sections import Sections
 from reyna_desktop.store.text import clean_name, clean_tags, new_id, now, to_json
 
 if TYPE_CHECKING:
@@ -382,7 +383,7 @@ class Buckets:
         )
         total = self.store.query_one(
             """SELECT COUNT(DISTINCT b.id) AS n, COALESCE(SUM(b.content_size), 0) AS bytes,
-                      COALESCE(SUM(b.word_count), 0) AS words, MAX(b.updated_at) AS last
+                      MAX(b.updated_at) AS last
                FROM blobs b WHERE b.deleted_at IS NULL AND b.id IN (
                    SELECT bb.blob_id FROM blob_buckets bb JOIN buckets c ON c.id = bb.bucket_id
                    WHERE c.path LIKE ? ESCAPE '\\' AND c.deleted_at IS NULL)""",
@@ -410,7 +411,7 @@ class Buckets:
             "total_blobs": total["n"],
             "direct_blobs": direct["n"],
             "total_size_bytes": total["bytes"],
-            "total_words": total["words"],
+            "total_words": Sections(self.store).subtree_count(bucket_id),  # the text that counts, as the tree
             "child_buckets": direct_children["n"],
             "descendant_buckets": children["n"],
             "last_modified": last,

@@ -66,6 +66,16 @@ class Sections:
         """Each bucket's own count (its chosen blob's), without its descendants."""
         return {r["bucket_id"]: int(r["word_count"]) for r in self.store.query(CHOSEN)}
 
+    def subtree_count(self, bucket_id: str) -> int:
+        """One bucket's count including its live descendants' (what its stats show)."""
+        row = self.store.query_one(
+            f"""SELECT COALESCE(SUM(o.word_count), 0) AS n FROM ({CHOSEN}) o
+                JOIN buckets c ON c.id = o.bucket_id JOIN buckets top ON top.id = ?
+                WHERE c.deleted_at IS NULL AND substr(c.path, 1, length(top.path)) = top.path""",
+            (bucket_id,),
+        )
+        return int(row["n"]) if row else 0
+
     def subtree_counts(self) -> dict[str, int]:
         """Each live bucket's count including its live descendants'. One query (the GIL stays
         free for a UI thread), summed along each bucket's path of ids."""
