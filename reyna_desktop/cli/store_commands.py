@@ -41,6 +41,9 @@ def register(subparsers: Any) -> None:
     add_command(templates, "list", template_list, "list built-in and user templates", _format_templates)
     p = add_command(subparsers, "check", check, "check the database and every content file", _format_check)
     p.add_argument("--fix", action="store_true", help="remove orphaned content files")
+    add_command(
+        subparsers, "compact", compact, "drop old events, stale cache entries and finished jobs (see retention)"
+    )
     p = add_command(subparsers, "events", events, "replay stored events")
     p.add_argument("--since", type=int, default=0, help="only events after this id")
     p.add_argument("--topic", help="a topic pattern, e.g. 'blob.created.*' or 'bucket.>'")
@@ -341,6 +344,10 @@ def check(ctx: CommandContext) -> dict[str, object]:
     return report
 
 
+def compact(ctx: CommandContext) -> dict[str, int]:
+    return ctx.store.compact().as_dict()
+
+
 def events(ctx: CommandContext) -> list[Any]:
     return ctx.store.events_since(ctx.args.since, ctx.args.topic, ctx.args.limit)
 
@@ -459,10 +466,20 @@ def _format_templates(templates: list[dict[str, Any]]) -> str:
     return "\n".join(f"{t['name']}\t{t['type']}\t{t['description']}" for t in templates)
 
 
+def _mib(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MiB"
+
+
 def _format_check(report: dict[str, Any]) -> str:
     lines = [f"database: {', '.join(report['integrity'])}", f"content files checked: {report['files_checked']}"]
     lines += [f"DAMAGED {d['hash']} (blobs {', '.join(d['blobs'])})" for d in report["damaged"]]
     lines += [f"MISSING {d['hash']} (blobs {', '.join(d['blobs'])})" for d in report["missing"]]
     lines += [f"ORPHAN {h} (no blob refers to it; `reyna check --fix` removes it)" for h in report["orphans"]]
+    size = report["size"]
+    lines.append(
+        f"size: database {_mib(size['database_bytes'])}, content {_mib(size['content_bytes'])} "
+        f"in {size['content_files']} files; rows: "
+        + ", ".join(f"{table} {count}" for table, count in size["rows"].items())
+    )
     lines.append("ok" if report["ok"] else "problems found")
     return "\n".join(lines)

@@ -18,6 +18,7 @@ from reyna_desktop.store.core import StoreCore, Tx
 from reyna_desktop.store.folder_links import FolderLinks
 from reyna_desktop.store.listing import Listing
 from reyna_desktop.store.processor_cache import ProcessorCache
+from reyna_desktop.store.retention import Compacted, Retention
 from reyna_desktop.store.search import Search
 from reyna_desktop.store.sections import Sections
 from reyna_desktop.store.templates import Templates
@@ -36,6 +37,7 @@ class Store(StoreCore):
         self.listing = Listing(self)
         self.processor_cache = ProcessorCache(self)
         self.folder_links = FolderLinks(self)
+        self.retention = Retention(self)
         self.templates = Templates(self)
 
     @classmethod
@@ -44,6 +46,10 @@ class Store(StoreCore):
 
     def check(self, *, fix_orphans: bool = False) -> CheckReport:
         return check_store(self, fix_orphans=fix_orphans)
+
+    def compact(self) -> Compacted:
+        """Drop old events, stale cache entries and finished jobs (store/retention.py)."""
+        return self.retention.compact()
 
     def __enter__(self) -> Store:
         return self
