@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,20 +16,19 @@ from typing import TYPE_CHECKING, Any
 
 from reyna_desktop.errors import IntegrityError, InvalidOperation, NotFound, ReynaError
 from reyna_desktop.models import Blob, BlobVersion
+from reyna_desktop.schema_ids import TEXT_INPUT
 from reyna_desktop.schemas import Schema
 from reyna_desktop.store import media
+from reyna_desktop.store.blob_index import index_blob, reindex_blob, unindex_blob
+from reyna_desktop.store.blob_rows import BLOB_COLUMNS, purge_blob_rows
 from reyna_desktop.store.content import sha256_bytes
+from reyna_desktop.store.membership import Membership
 from reyna_desktop.store.text import clean_tags, first_line_title, new_id, now, preview, to_json, word_count
 
 if TYPE_CHECKING:
-    from reyna_desktop.store.core import StoreCore, Tx
+    from reyna_desktop.store.core import Tx
 
-DEFAULT_SCHEMA = "text-input-v1"
-BLOB_COLUMNS = (
-    "id, schema_id, schema_version, processor_id, storage, content_hash, content_size, title, preview, "
-    "word_count, tags, parent_id, processing_state, processing_meta, version, is_final, created_at, "
-    "updated_at, deleted_at"
-)
+DEFAULT_SCHEMA = TEXT_INPUT
 
 
 @dataclass
@@ -52,28 +50,11 @@ class Prepared:
         return value if isinstance(value, str) else None
 
 
-class Blobs:
-    def __init__(self, store: StoreCore) -> None:
-        self.store = store
+class Blobs(Membership):
+    """Versioned blobs: reading data and history, creating, saving versions, trash. Reading by id
+    and bucket membership are inherited (blob_rows.py, membership.py)."""
 
     # -- reading --------------------------------------------------------------------------
-
-    def get(self, blob_id: str) -> Blob:
-        row = self.store.query_one(f"SELECT {BLOB_COLUMNS} FROM blobs WHERE id = ?", (blob_id,))
-        if row is None:
-            raise NotFound("blob", blob_id)
-        return self._with_buckets([row])[0]
-
-    def exists(self, blob_id: str) -> bool:
-        return self.store.query_one("SELECT 1 FROM blobs WHERE id = ?", (blob_id,)) is not None
-
-    def many(self, blob_ids: list[str]) -> list[Blob]:
-        if not blob_ids:
-            return []
-        marks = ",".join("?" for _ in blob_ids)
-        rows = self.store.query(f"SELECT {BLOB_COLUMNS} FROM blobs WHERE id IN ({marks})", blob_ids)
-        found = {b.id: b for b in self._with_buckets(rows)}
-        return [found[i] for i in blob_ids if i in found]
 
     def data(self, blob_id: str, version: int | None = None) -> dict[str, Any]:
         """The blob's data as stored (the given version, or the current one), hash-checked."""
@@ -128,52 +109,6 @@ class Blobs:
         if not self.store.schemas.get(row["schema_id"]).is_binary:
             raise InvalidOperation(f"blob {blob_id} holds {row['schema_id']} data, not a file; read its data instead")
         return row["content_hash"], row["schema_id"]
-
-    def in_bucket(
-        self,
-        bucket_id: str,
-        *,
-        recursive: bool = False,
-        schema_ids: list[str] | None = None,
-        tags: list[str] | None = None,
-        include_deleted: bool = False,
-    ) -> list[Blob]:
-        """Blobs of a bucket in their order; with `recursive`, the subtree's too, bucket by bucket."""
-        from reyna_desktop.store.buckets import Buckets
-
-        buckets = Buckets(self.store)
-        order = (
-            [b.id for b in buckets.descendants(bucket_id, include_self=True)]
-            if recursive
-            else [buckets.get(bucket_id).id]
-        )
-        rank = {b: i for i, b in enumerate(order)}
-        marks = ",".join("?" for _ in order)
-        clauses = [f"bb.bucket_id IN ({marks})"]
-        params: list[Any] = list(order)
-        if not include_deleted:
-            clauses.append("b.deleted_at IS NULL")
-        if schema_ids:
-            clauses.append(f"b.schema_id IN ({','.join('?' for _ in schema_ids)})")
-            params.extend(schema_ids)
-        rows = self.store.query(
-            f"""SELECT {", ".join("b." + c.strip() for c in BLOB_COLUMNS.split(","))}, bb.bucket_id AS in_bucket,
-                       bb.position AS in_position
-                FROM blob_buckets bb JOIN blobs b ON b.id = bb.blob_id WHERE {" AND ".join(clauses)}""",
-            params,
-        )
-        rows = sorted(rows, key=lambda r: (rank[r["in_bucket"]], r["in_position"], r["created_at"]))
-        seen: set[str] = set()
-        unique = []
-        for row in rows:  # a blob in two buckets of the subtree is listed once, at its first place
-            if row["id"] not in seen:
-                seen.add(row["id"])
-                unique.append(row)
-        blobs = self._with_buckets(unique)
-        if tags:
-            wanted = set(tags)
-            blobs = [b for b in blobs if wanted & set(b.tags)]
-        return blobs
 
     def derived(self, blob_id: str, *, include_deleted: bool = False) -> list[Blob]:
         """Blobs made from this one (expansions, summaries...), oldest first."""
@@ -266,7 +201,7 @@ class Blobs:
                 ),
             )
             self._insert_version(tx, blob_id, 1, prepared, title, "created", stamp)
-            self._index(tx, int(cur.lastrowid or 0), title, prepared.text, tags)
+            index_blob(tx, int(cur.lastrowid or 0), title, prepared.text, tags)
             tx.emit(
                 f"blob.created.{prepared.schema.id}",
                 {
@@ -376,7 +311,7 @@ class Blobs:
                 if prepared is not None
                 else self.store.schemas.extract_text(fresh.schema_id, self.data(blob_id))
             )
-            self._reindex(tx, blob_id, fresh.title, text, fresh.tags)
+            reindex_blob(tx, blob_id, fresh.title, text, fresh.tags)
             tx.emit(
                 f"blob.updated.{fresh.schema_id}",
                 {"blob_id": blob_id, "changes": changes, "version": fresh.version, "bucket_ids": fresh.bucket_ids},
@@ -462,70 +397,13 @@ class Blobs:
             )
         return self.get(blob_id)
 
-    def link(self, blob_id: str, bucket_id: str, *, position: int | None = None) -> Blob:
-        """Put the blob in one more bucket (a blob can live in many)."""
-        with self.store.transaction() as tx:
-            blob = self.get(blob_id)
-            self._live_bucket(bucket_id)
-            if bucket_id not in blob.bucket_ids:
-                self._add_member(tx, blob_id, bucket_id, primary=not blob.bucket_ids, position=position)
-            return self.get(blob_id)
-
-    def unlink(self, blob_id: str, bucket_id: str) -> Blob:
-        """Take the blob out of one bucket; it must stay in at least one."""
-        with self.store.transaction() as tx:
-            blob = self.get(blob_id)
-            if bucket_id not in blob.bucket_ids:
-                raise InvalidOperation(f"blob {blob_id} is not in bucket {bucket_id}")
-            if len(blob.bucket_ids) == 1:
-                raise InvalidOperation(
-                    f"blob {blob_id} is only in bucket {bucket_id}; move it elsewhere or delete it instead"
-                )
-            self._remove_member(tx, blob_id, bucket_id)
-            if blob.primary_bucket_id == bucket_id:
-                tx.execute(
-                    "UPDATE blob_buckets SET is_primary = 1 WHERE blob_id = ? AND bucket_id = ?",
-                    (blob_id, next(b for b in blob.bucket_ids if b != bucket_id)),
-                )
-            return self.get(blob_id)
-
-    def move(self, blob_id: str, from_bucket_id: str, to_bucket_id: str, *, position: int | None = None) -> Blob:
-        with self.store.transaction() as tx:
-            blob = self.get(blob_id)
-            if from_bucket_id not in blob.bucket_ids:
-                raise InvalidOperation(f"blob {blob_id} is not in bucket {from_bucket_id}")
-            self._live_bucket(to_bucket_id)
-            was_primary = blob.primary_bucket_id == from_bucket_id
-            self._remove_member(tx, blob_id, from_bucket_id)
-            if to_bucket_id in blob.bucket_ids:
-                if position is not None:
-                    others = [b.id for b in self.in_bucket(to_bucket_id) if b.id != blob_id]
-                    others.insert(max(0, min(position, len(others))), blob_id)
-                    self._set_positions(tx, to_bucket_id, others)
-            else:
-                self._add_member(tx, blob_id, to_bucket_id, primary=was_primary, position=position)
-            if was_primary:
-                tx.execute(
-                    "UPDATE blob_buckets SET is_primary = 1 WHERE blob_id = ? AND bucket_id = ?",
-                    (blob_id, to_bucket_id),
-                )
-            return self.get(blob_id)
-
-    def reorder(self, bucket_id: str, ordered_blob_ids: list[str]) -> None:
-        with self.store.transaction() as tx:
-            current = {b.id for b in self.in_bucket(bucket_id, include_deleted=True)}
-            if set(ordered_blob_ids) != current or len(ordered_blob_ids) != len(current):
-                raise InvalidOperation("reorder must list each blob of the bucket exactly once")
-            self._set_positions(tx, bucket_id, ordered_blob_ids)
-            tx.emit("bucket.updated", {"bucket_id": bucket_id, "changes": ["blob_order"]})
-
     def trash(self, blob_id: str) -> Blob:
         with self.store.transaction() as tx:
             blob = self.get(blob_id)
             if blob.deleted_at:
                 return blob
             tx.execute("UPDATE blobs SET deleted_at = ? WHERE id = ?", (now(), blob_id))
-            tx.execute("DELETE FROM blobs_fts WHERE rowid = (SELECT seq FROM blobs WHERE id = ?)", (blob_id,))
+            unindex_blob(tx, blob_id)
             tx.emit(
                 f"blob.deleted.{blob.schema_id}", {"blob_id": blob_id, "bucket_ids": blob.bucket_ids, "trash": True}
             )
@@ -538,7 +416,7 @@ class Blobs:
             if not blob.deleted_at:
                 return blob
             tx.execute("UPDATE blobs SET deleted_at = NULL WHERE id = ?", (blob_id,))
-            self._reindex(tx, blob_id, blob.title, self.text(blob_id), blob.tags)
+            reindex_blob(tx, blob_id, blob.title, self.text(blob_id), blob.tags)
             tx.emit(f"blob.restored.{blob.schema_id}", {"blob_id": blob_id, "bucket_ids": blob.bucket_ids})
             return self.get(blob_id)
 
@@ -646,132 +524,3 @@ class Blobs:
                 stamp,
             ),
         )
-
-    def _live_bucket(self, bucket_id: str) -> None:
-        row = self.store.query_one("SELECT deleted_at FROM buckets WHERE id = ?", (bucket_id,))
-        if row is None:
-            raise NotFound("bucket", bucket_id)
-        if row["deleted_at"]:
-            raise InvalidOperation(f"bucket {bucket_id} is in the trash; restore it first")
-
-    def _is_live_bucket(self, bucket_id: str) -> bool:
-        row = self.store.query_one("SELECT deleted_at FROM buckets WHERE id = ?", (bucket_id,))
-        return row is not None and row["deleted_at"] is None
-
-    def _add_member(self, tx: Tx, blob_id: str, bucket_id: str, *, primary: bool, position: int | None = None) -> None:
-        if position is None:
-            row = tx.execute(
-                "SELECT COALESCE(MAX(position) + 1, 0) FROM blob_buckets WHERE bucket_id = ?", (bucket_id,)
-            ).fetchone()
-            position = int(row[0])
-        else:
-            tx.execute(
-                "UPDATE blob_buckets SET position = position + 1 WHERE bucket_id = ? AND position >= ?",
-                (bucket_id, position),
-            )
-        tx.execute(
-            "INSERT INTO blob_buckets (blob_id, bucket_id, position, is_primary, added_at) VALUES (?, ?, ?, ?, ?)",
-            (blob_id, bucket_id, position, int(primary), now()),
-        )
-        tx.emit(
-            "bucket.blob.added", {"bucket_id": bucket_id, "blob_id": blob_id, "blob_count": self._count(tx, bucket_id)}
-        )
-
-    def _remove_member(self, tx: Tx, blob_id: str, bucket_id: str) -> None:
-        tx.execute("DELETE FROM blob_buckets WHERE blob_id = ? AND bucket_id = ?", (blob_id, bucket_id))
-        tx.emit(
-            "bucket.blob.removed",
-            {"bucket_id": bucket_id, "blob_id": blob_id, "blob_count": self._count(tx, bucket_id)},
-        )
-
-    @staticmethod
-    def _count(tx: Tx, bucket_id: str) -> int:
-        return int(tx.execute("SELECT COUNT(*) FROM blob_buckets WHERE bucket_id = ?", (bucket_id,)).fetchone()[0])
-
-    @staticmethod
-    def _set_positions(tx: Tx, bucket_id: str, ordered: list[str]) -> None:
-        tx.conn.executemany(
-            "UPDATE blob_buckets SET position = ? WHERE bucket_id = ? AND blob_id = ?",
-            [(i, bucket_id, b) for i, b in enumerate(ordered)],
-        )
-
-    @staticmethod
-    def _index(tx: Tx, seq: int, title: str, text: str, tags: list[str]) -> None:
-        tx.execute(
-            "INSERT INTO blobs_fts (rowid, title, body, tags) VALUES (?, ?, ?, ?)", (seq, title, text, " ".join(tags))
-        )
-
-    def _reindex(self, tx: Tx, blob_id: str, title: str, text: str, tags: list[str]) -> None:
-        seq = tx.execute("SELECT seq FROM blobs WHERE id = ?", (blob_id,)).fetchone()[0]
-        tx.execute("DELETE FROM blobs_fts WHERE rowid = ?", (seq,))
-        self._index(tx, seq, title, text, tags)
-
-    def _with_buckets(self, rows: list[sqlite3.Row]) -> list[Blob]:
-        if not rows:
-            return []
-        ids = [r["id"] for r in rows]
-        members: dict[str, list[tuple[int, str]]] = {}
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
-            marks = ",".join("?" for _ in chunk)
-            sql = f"SELECT blob_id, bucket_id, is_primary FROM blob_buckets WHERE blob_id IN ({marks})"
-            for m in self.store.query(sql, chunk):
-                members.setdefault(m["blob_id"], []).append((-m["is_primary"], m["bucket_id"]))
-        out = []
-        for r in rows:
-            mine = sorted(members.get(r["id"], []))
-            out.append(
-                Blob.model_construct(
-                    id=r["id"],
-                    schema_id=r["schema_id"],
-                    schema_version=r["schema_version"],
-                    processor_id=r["processor_id"],
-                    storage=r["storage"],
-                    content_hash=r["content_hash"],
-                    content_size=r["content_size"],
-                    title=r["title"],
-                    preview=r["preview"],
-                    word_count=r["word_count"],
-                    tags=json.loads(r["tags"]),
-                    parent_id=r["parent_id"],
-                    processing_state=r["processing_state"],
-                    processing_meta=json.loads(r["processing_meta"]),
-                    version=r["version"],
-                    is_final=bool(r["is_final"]),
-                    created_at=r["created_at"],
-                    updated_at=r["updated_at"],
-                    deleted_at=r["deleted_at"],
-                    bucket_ids=[b for _, b in mine],
-                    primary_bucket_id=mine[0][1] if mine and mine[0][0] == -1 else None,
-                )
-            )
-        return out
-
-
-def purge_blob_rows(store: StoreCore, tx: Tx, blob_ids: list[str]) -> int:
-    """Delete blobs and their versions; remove content files no longer referenced after commit."""
-    if not blob_ids:
-        return 0
-    hashes: set[str] = set()
-    for blob_id in blob_ids:
-        for row in tx.execute("SELECT content_hash, storage FROM blob_versions WHERE blob_id = ?", (blob_id,)):
-            if row["storage"] == "file":
-                hashes.add(row["content_hash"])
-        tx.execute("DELETE FROM blobs_fts WHERE rowid = (SELECT seq FROM blobs WHERE id = ?)", (blob_id,))
-        tx.execute("DELETE FROM blobs WHERE id = ?", (blob_id,))
-    unused = [
-        h
-        for h in hashes
-        if tx.execute(
-            "SELECT 1 FROM blob_versions WHERE content_hash = ? AND storage = 'file' LIMIT 1", (h,)
-        ).fetchone()
-        is None
-    ]
-
-    def remove_files() -> None:
-        for digest in unused:
-            store.content.remove(digest)
-
-    tx.after_commit.append(remove_files)
-    return len(blob_ids)
-

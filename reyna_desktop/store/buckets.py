@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from reyna_desktop.errors import InvalidOperation, NotFound
 from reyna_desktop.models import Bucket
+from reyna_desktop.store.blob_rows import purge_blob_rows
 from reyna_desktop.store.sections import Sections
 from reyna_desktop.store.text import clean_name, clean_tags, new_id, now, to_json
 
@@ -347,8 +348,6 @@ class Buckets:
     def purge(self, bucket_id: str) -> int:
         """Delete for good a bucket that is in the trash, with its subtree and every blob that
         lived only there. Returns the number of blobs removed."""
-        from reyna_desktop.store.blobs import purge_blob_rows
-
         with self.store.transaction() as tx:
             bucket = self.get(bucket_id)
             if not bucket.deleted_at:
