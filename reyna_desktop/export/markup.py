@@ -25,14 +25,14 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from reyna_desktop.export import language
 from reyna_desktop.export.manuscript import ImageRef
+from reyna_desktop.store.text import word_count
 
-RENDER_VERSION = "markup-4"
+RENDER_VERSION = "markup-5"  # 5: counts by store.text.word_count (CJK by character)
 LONG_PARAGRAPH = 20_000
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 
 
@@ -67,11 +67,7 @@ def render(
     tokens = _drop_leading_heading(tokens, drop_heading)
     _adjust(tokens, images, env, where, warnings)
     body = md.renderer.render(tokens, md.options, env)
-    return Rendered(body, env["index"], warnings, len(_WORD.findall(text)), env["images"])
-
-
-def count_words(text: str) -> int:
-    return len(_WORD.findall(text))
+    return Rendered(body, env["index"], warnings, word_count(text), env["images"])
 
 
 def _clean(text: str, where: str, warnings: list[str]) -> str:

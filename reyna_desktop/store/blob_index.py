@@ -1,9 +1,13 @@
-"""Full-text indexing of blobs: the `blobs_fts` row of a blob (title, text, tags), kept in step
-with the blob in the same transaction. Search reads it (search.py)."""
+"""Full-text indexing of blobs, kept in step with the blob in the same transaction; search.py
+reads it. Two indexes: `blobs_fts` (unicode61 words: title, text, tags) for every blob, and
+`blobs_cjk` (trigrams: title, text) for blobs whose text holds CJK, Thai or another script
+written without spaces, so a word inside such a run can be found."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from reyna_desktop.store.text import has_unspaced_script
 
 if TYPE_CHECKING:
     from reyna_desktop.store.core import Tx
@@ -13,14 +17,18 @@ def index_blob(tx: Tx, seq: int, title: str, text: str, tags: list[str]) -> None
     tx.execute(
         "INSERT INTO blobs_fts (rowid, title, body, tags) VALUES (?, ?, ?, ?)", (seq, title, text, " ".join(tags))
     )
+    if has_unspaced_script(title) or has_unspaced_script(text):
+        tx.execute("INSERT INTO blobs_cjk (rowid, title, body) VALUES (?, ?, ?)", (seq, title, text))
 
 
 def reindex_blob(tx: Tx, blob_id: str, title: str, text: str, tags: list[str]) -> None:
     seq = tx.execute("SELECT seq FROM blobs WHERE id = ?", (blob_id,)).fetchone()[0]
     tx.execute("DELETE FROM blobs_fts WHERE rowid = ?", (seq,))
+    tx.execute("DELETE FROM blobs_cjk WHERE rowid = ?", (seq,))
     index_blob(tx, seq, title, text, tags)
 
 
 def unindex_blob(tx: Tx, blob_id: str) -> None:
     """Take a blob out of search (trash, purge)."""
-    tx.execute("DELETE FROM blobs_fts WHERE rowid = (SELECT seq FROM blobs WHERE id = ?)", (blob_id,))
+    for table in ("blobs_fts", "blobs_cjk"):
+        tx.execute(f"DELETE FROM {table} WHERE rowid = (SELECT seq FROM blobs WHERE id = ?)", (blob_id,))

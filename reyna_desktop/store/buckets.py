@@ -411,6 +411,7 @@ class Buckets:
             "direct_blobs": direct["n"],
             "total_size_bytes": total["bytes"],
             "total_words": Sections(self.store).subtree_count(bucket_id),  # the text that counts, as the tree
+            "count_unit": Sections(self.store).count_unit(bucket_id),  # "words", or "characters" for CJK
             "child_buckets": direct_children["n"],
             "descendant_buckets": children["n"],
             "last_modified": last,

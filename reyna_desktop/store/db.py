@@ -213,8 +213,26 @@ def _m3_blob_role(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m4_trigram_index(conn: sqlite3.Connection) -> None:
+    """A trigram index beside the word index, for blobs whose text holds CJK (or Thai...) runs:
+    unicode61 sees a run of Chinese as one token, so a word inside it could not be found."""
+    from reyna_desktop.store.text import has_unspaced_script
+
+    conn.create_function("reyna_has_unspaced", 1, lambda t: int(has_unspaced_script(t or "")), deterministic=True)
+    run_script(
+        conn,
+        """
+        CREATE VIRTUAL TABLE blobs_cjk USING fts5(title, body, tokenize = 'trigram');
+        INSERT INTO blobs_cjk (rowid, title, body)
+            SELECT rowid, title, body FROM blobs_fts WHERE reyna_has_unspaced(title || ' ' || body);
+        """,
+    )
+
+
 # Append new migrations here; never edit one that has shipped.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_initial, _m2_linked_folders, _m3_blob_role]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _m1_initial, _m2_linked_folders, _m3_blob_role, _m4_trigram_index,
+]
 
 
 ROLE_COLUMN_VERSION = 3  # the migration that added blobs.role (core.py fills rows kept in files)

@@ -2,14 +2,24 @@
 
 Ranking is FTS5's bm25 with titles weighted above body text. Ranking and snippets are two
 steps: the ranked ids first (cheap), then a snippet for each of the few hits shown.
+
+Text in scripts written without spaces (Chinese, Japanese, Korean, Thai) is searched in a
+second index, `blobs_cjk` (FTS5 trigrams, see blob_index.py): a query's CJK runs are matched
+there as substrings, its other words in the unicode61 index, and a hit must match all of them.
+A CJK term of three characters or more uses the trigram index (bm25 ranking, snippets from
+FTS5); one or two characters (most Chinese words are two) are below a trigram, so they are
+found by a substring scan of the CJK index only (`instr`), ranked by how often they occur, and
+their snippet is cut around the first occurrence.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from reyna_desktop.models import SearchHit
+from reyna_desktop.store.text import split_unspaced
 
 if TYPE_CHECKING:
     from reyna_desktop.store.core import StoreCore
@@ -18,11 +28,14 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 _PHRASE = re.compile(r'"([^"]+)"')
 BLOB_WEIGHTS = "10.0, 1.0, 3.0"
 BUCKET_WEIGHTS = "10.0, 2.0, 3.0"
+CJK_WEIGHTS = "10.0, 1.0"
 
 
 def match_expression(query: str) -> str | None:
     """Turn what a user typed into a safe FTS5 query: quoted phrases kept, every other word
-    matched as a token, the last one as a prefix so results follow typing."""
+    matched as a token, the last one as a prefix so results follow typing. CJK runs are left
+    out (see `cjk_terms`)."""
+    query = split_unspaced(query)[1]
     phrases = [p for p in _PHRASE.findall(query) if _TOKEN.search(p)]
     rest = _PHRASE.sub(" ", query)
     words = _TOKEN.findall(rest)
@@ -31,6 +44,41 @@ def match_expression(query: str) -> str | None:
         last = index == len(words) - 1 and not query.rstrip().endswith('"')
         parts.append(f'"{word}"' + ("*" if last else ""))
     return " ".join(parts) or None
+
+
+def cjk_terms(query: str) -> list[str]:
+    """The query's runs of CJK (or other unspaced-script) characters, each a substring to find."""
+    return list(dict.fromkeys(split_unspaced(query)[0]))
+
+
+@dataclass(frozen=True)
+class Query:
+    words: str | None  # an FTS5 expression for the unicode61 index
+    long_cjk: list[str]  # terms of 3+ characters: matched by the trigram index
+    short_cjk: list[str]  # terms of 1-2 characters: a substring scan of the CJK index
+
+    @classmethod
+    def parse(cls, text: str) -> Query:
+        terms = cjk_terms(text)
+        return cls(match_expression(text), [t for t in terms if len(t) >= 3], [t for t in terms if len(t) < 3])
+
+    @property
+    def empty(self) -> bool:
+        return self.words is None and not self.long_cjk and not self.short_cjk
+
+    def cjk_match(self) -> str:
+        return " ".join(f'"{t}"' for t in self.long_cjk)
+
+
+def _snippet_around(text: str, term: str, marks: tuple[str, str], width: int = 16) -> str:
+    at = text.find(term)
+    if at < 0:
+        return text[: width * 2]
+    start, end = max(0, at - width), min(len(text), at + len(term) + width)
+    return (
+        ("…" if start else "") + text[start:at] + marks[0] + term + marks[1] + text[at + len(term) : end]
+        + ("…" if end < len(text) else "")
+    )
 
 
 class Search:
@@ -50,28 +98,30 @@ class Search:
     ) -> list[SearchHit]:
         """Ranked hits. `types` keeps buckets of those types and blobs inside such buckets (at any
         depth); `schema_ids` keeps blobs of those schemas; `within` keeps one bucket's subtree."""
-        expression = match_expression(query)
-        if expression is None or limit <= 0:
+        parsed = Query.parse(query)
+        if parsed.empty or limit <= 0:
             return []
         hits: list[SearchHit] = []
         if "blob" in kinds:
-            hits += self._blobs(expression, types, schema_ids, within, limit, marks)
-        if "bucket" in kinds and not schema_ids:
-            hits += self._buckets(expression, types, within, limit, marks)
+            hits += self._blobs(parsed, types, schema_ids, within, limit, marks)
+        if "bucket" in kinds and not schema_ids and parsed.words is not None and not (
+            parsed.long_cjk or parsed.short_cjk
+        ):
+            hits += self._buckets(parsed.words, types, within, limit, marks)
         hits.sort(key=lambda h: h.score)
         return hits[:limit]
 
     def _blobs(
         self,
-        expression: str,
+        query: Query,
         types: list[str] | None,
         schema_ids: list[str] | None,
         within: str | None,
         limit: int,
         marks: tuple[str, str],
     ) -> list[SearchHit]:
+        sources, scores, params = self._blob_sources(query)
         clauses = ["b.deleted_at IS NULL"]
-        params: list[Any] = [expression]
         member = (
             "SELECT 1 FROM blob_buckets bb JOIN buckets c ON c.id = bb.bucket_id"
             " WHERE bb.blob_id = b.id AND c.deleted_at IS NULL"
@@ -91,21 +141,13 @@ class Search:
             params.extend(schema_ids)
         params.append(limit)
         rows = self.store.query(
-            f"""SELECT b.id, b.seq, b.title, b.schema_id, f.score FROM (
-                    SELECT rowid, bm25(blobs_fts, {BLOB_WEIGHTS}) AS score FROM blobs_fts
-                    WHERE blobs_fts MATCH ? ORDER BY score) f
-                JOIN blobs b ON b.seq = f.rowid
-                WHERE {" AND ".join(clauses)} ORDER BY f.score LIMIT ?""",
+            f"""SELECT b.id, b.seq, b.title, b.schema_id, {" + ".join(scores)} AS score
+                FROM blobs b {" ".join(sources)}
+                WHERE {" AND ".join(clauses)} ORDER BY score LIMIT ?""",
             params,
         )
         hits = []
         for row in rows:
-            snippet = self.store.query_one(
-                "SELECT snippet(blobs_fts, 1, ?, ?, '…', 16) AS s, snippet(blobs_fts, 0, ?, ?, '…', 16) AS t "
-                "FROM blobs_fts WHERE blobs_fts MATCH ? AND rowid = ?",
-                (*marks, *marks, expression, row["seq"]),
-            )
-            text = (snippet["s"] or snippet["t"] or "") if snippet else ""
             buckets = [
                 r["bucket_id"]
                 for r in self.store.query(
@@ -117,13 +159,69 @@ class Search:
                     kind="blob",
                     id=row["id"],
                     title=row["title"],
-                    snippet=text,
+                    snippet=self._blob_snippet(query, row["seq"], marks),
                     score=row["score"],
                     schema_id=row["schema_id"],
                     bucket_ids=buckets,
                 )
             )
         return hits
+
+    @staticmethod
+    def _blob_sources(query: Query) -> tuple[list[str], list[str], list[Any]]:
+        """The joins that find matching blobs (one per index the query needs), their scores
+        (lower is better, as bm25) and their parameters."""
+        sources: list[str] = []
+        scores: list[str] = []
+        params: list[Any] = []
+        if query.words is not None:
+            sources.append(
+                f"""JOIN (SELECT rowid, bm25(blobs_fts, {BLOB_WEIGHTS}) AS score FROM blobs_fts
+                          WHERE blobs_fts MATCH ?) w ON w.rowid = b.seq"""
+            )
+            scores.append("w.score")
+            params.append(query.words)
+        if query.long_cjk or query.short_cjk:
+            where: list[str] = []
+            where_params: list[Any] = []
+            if query.long_cjk:
+                score, score_params = f"bm25(blobs_cjk, {CJK_WEIGHTS})", []
+                where.append("blobs_cjk MATCH ?")
+                where_params.append(query.cjk_match())
+            else:  # no bm25 below a trigram: more occurrences per length rank higher
+                score = "-(length(body) - length(replace(body, ?, ''))) / (1.0 + length(body) / 1000.0)"
+                score_params = [query.short_cjk[0]]
+            for term in query.short_cjk:
+                where.append("(instr(title, ?) > 0 OR instr(body, ?) > 0)")
+                where_params.extend([term, term])
+            sources.append(
+                f"""JOIN (SELECT rowid, {score} AS score FROM blobs_cjk WHERE {" AND ".join(where)}) k
+                    ON k.rowid = b.seq"""
+            )
+            scores.append("k.score")
+            params.extend([*score_params, *where_params])
+        return sources, scores, params
+
+    def _blob_snippet(self, query: Query, seq: int, marks: tuple[str, str]) -> str:
+        """A short excerpt around the first match, on one line."""
+        return " ".join(self._raw_snippet(query, seq, marks).split())
+
+    def _raw_snippet(self, query: Query, seq: int, marks: tuple[str, str]) -> str:
+        if query.words is not None and not (query.long_cjk or query.short_cjk):
+            row = self.store.query_one(
+                "SELECT snippet(blobs_fts, 1, ?, ?, '…', 16) AS s, snippet(blobs_fts, 0, ?, ?, '…', 16) AS t "
+                "FROM blobs_fts WHERE blobs_fts MATCH ? AND rowid = ?",
+                (*marks, *marks, query.words, seq),
+            )
+            return (row["s"] or row["t"] or "") if row else ""
+        if query.long_cjk:
+            row = self.store.query_one(
+                "SELECT snippet(blobs_cjk, 1, ?, ?, '…', 24) AS s FROM blobs_cjk WHERE blobs_cjk MATCH ? AND rowid = ?",
+                (*marks, query.cjk_match(), seq),
+            )
+            return (row["s"] or "") if row else ""
+        row = self.store.query_one("SELECT body FROM blobs_cjk WHERE rowid = ?", (seq,))
+        return _snippet_around(row["body"], query.short_cjk[0], marks) if row else ""
 
     def _buckets(
         self, expression: str, types: list[str] | None, within: str | None, limit: int, marks: tuple[str, str]

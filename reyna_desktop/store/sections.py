@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reyna_desktop.schema_ids import EXPANDED_TEXT, TEXT_INPUT
+from reyna_desktop.store.text import count_unit
 
 if TYPE_CHECKING:
     from reyna_desktop.store.core import StoreCore
@@ -75,6 +76,18 @@ class Sections:
             (bucket_id,),
         )
         return int(row["n"]) if row else 0
+
+    def count_unit(self, bucket_id: str) -> str:
+        """What the counts of this bucket's subtree are in, for the UI to name: "characters" for
+        a Chinese, Japanese, Korean or Thai book, else "words" (judged on the chosen texts'
+        previews, so a long book costs no more than a short one)."""
+        rows = self.store.query(
+            f"""SELECT b.preview FROM ({CHOSEN}) o JOIN blobs b ON b.id = o.blob_id
+                JOIN buckets c ON c.id = o.bucket_id JOIN buckets top ON top.id = ?
+                WHERE c.deleted_at IS NULL AND substr(c.path, 1, length(top.path)) = top.path LIMIT 200""",
+            (bucket_id,),
+        )
+        return count_unit(" ".join(r["preview"] for r in rows))
 
     def subtree_counts(self) -> dict[str, int]:
         """Each live bucket's count including its live descendants'. One query (the GIL stays

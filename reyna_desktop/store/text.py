@@ -31,8 +31,48 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(8)}"
 
 
+# Scripts counted one per character, as Scrivener and novelWriter count CJK: Han ideographs
+# (with compatibility and extension blocks), hiragana, katakana, hangul syllables; and the
+# scripts written without spaces between words (Thai, Lao, Khmer, Myanmar), where a regex
+# cannot find words without a dictionary: their letters count one each, combining marks
+# (vowel signs, tone marks) not at all.
+_BY_CHARACTER = (
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"  # Han
+    "\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9d"  # kana, half-width katakana
+    "\uac00-\ud7af"  # hangul syllables
+    "\u0e00-\u0e7f\u0e80-\u0eff\u1780-\u17ff\u1000-\u109f"  # Thai, Lao, Khmer, Myanmar
+)
+_CHARACTER = re.compile(f"[{_BY_CHARACTER}]")
+_CHARACTER_RUN = re.compile(f"[{_BY_CHARACTER}]+")
+_MARK = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd\u17b4-\u17d3\u102b-\u103e"
+                   r"\u3099\u309a\u309b\u309c\u30fc\uff9e\uff9f]")
+WORDS, CHARACTERS = "words", "characters"
+
+
+def has_unspaced_script(text: str) -> bool:
+    """Whether the text holds a script written without spaces between words (CJK, Thai...):
+    such text is also indexed by trigrams, so a search finds words inside its runs."""
+    return _CHARACTER.search(text) is not None
+
+
+def split_unspaced(text: str) -> tuple[list[str], str]:
+    """(the runs of unspaced-script characters, the rest with each run replaced by a space)."""
+    return _CHARACTER_RUN.findall(text), _CHARACTER_RUN.sub(" ", text)
+
+
 def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+    """The one count Reyna shows and compares (tree, stats, goals, compiler, processors' ratios):
+    a character-counted script's letters one each (see _BY_CHARACTER; the long-vowel mark and
+    (semi-)voiced marks of kana count nothing), every other run of letters or digits one word."""
+    characters = len(_CHARACTER.findall(text)) - len(_MARK.findall(text))
+    return characters + len(_WORD.findall(_CHARACTER_RUN.sub(" ", text)))
+
+
+def count_unit(text: str) -> str:
+    """"characters" when most of what `word_count` counts in the text is counted by character
+    (a Chinese, Japanese, Korean or Thai text), else "words": the unit the UI names."""
+    characters = len(_CHARACTER.findall(text)) - len(_MARK.findall(text))
+    return CHARACTERS if characters * 2 > word_count(text) else WORDS
 
 
 def preview(text: str) -> str:
