@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import logging
-
 from reyna_desktop.errors import ReynaError
 from reyna_desktop.processors.base import Processor
-
-log = logging.getLogger(__name__)
 
 
 class ProcessorRegistry:
@@ -38,18 +34,14 @@ class ProcessorRegistry:
 
 
 def default_registry() -> ProcessorRegistry:
-    """The built-in processors, plus the book compiler when its module is present."""
+    """Every processor Reyna ships (tests/processors/test_registry.py checks none is missing)."""
+    from reyna_desktop.export.processor import BookCompilerProcessor
     from reyna_desktop.processors.chat_processor import ChatProcessor
     from reyna_desktop.processors.pitch_builder import PitchBuilder
     from reyna_desktop.processors.style_analyzer import StyleAnalyzer
     from reyna_desktop.processors.summarizer import Summarizer
     from reyna_desktop.processors.text_expansion import TextExpansion
 
-    registry = ProcessorRegistry([TextExpansion(), StyleAnalyzer(), Summarizer(), PitchBuilder(), ChatProcessor()])
-    try:
-        from reyna_desktop.export.processor import BookCompilerProcessor
-    except ImportError:
-        log.info("the book compiler is not installed; book-compiler jobs are unavailable")
-    else:
-        registry.register(BookCompilerProcessor())
-    return registry
+    return ProcessorRegistry(
+        [TextExpansion(), StyleAnalyzer(), Summarizer(), PitchBuilder(), ChatProcessor(), BookCompilerProcessor()]
+    )

@@ -112,9 +112,10 @@ def test_watcher_follows_create_modify_delete_rename(store: Store, linked: tuple
         tmp.write_text("fresh and more")
         os.replace(tmp, folder / "new.md")
         _wait(lambda: store.blobs.get(new).version == 2)
-        time.sleep(0.6)
-        assert store.blobs.get(new).version == 2
         assert store.blobs.data(new)["content"] == "fresh and more"
+        (folder / "new.md").write_text("fresh and more, then an edit", encoding="utf-8")
+        _wait(lambda: store.blobs.get(new).version == 3)  # the next change is the very next version:
+        assert [v.version for v in store.blobs.history(new)] == [3, 2, 1]  # none came in between
 
         os.rename(folder / "new.md", folder / "renamed.md")
         _wait(lambda: "renamed.md" in links.files(bucket_id))
@@ -125,11 +126,9 @@ def test_watcher_follows_create_modify_delete_rename(store: Store, linked: tuple
         _wait(lambda: MISSING_TAG in store.blobs.get(new).tags)
         assert store.blobs.get(new).deleted_at is None
 
-        started = time.perf_counter()
-        (folder / "intro.md").write_text("timed change", encoding="utf-8")
+        (folder / "intro.md").write_text("a change", encoding="utf-8")  # the latency: bench/safety_bench.py
         intro = links.files(bucket_id)["intro.md"]
-        _wait(lambda: store.blobs.data(intro)["content"] == "timed change")
-        assert time.perf_counter() - started < 1.0
+        _wait(lambda: store.blobs.data(intro)["content"] == "a change")
     finally:
         watcher.stop()
 

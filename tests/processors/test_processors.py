@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from reyna_desktop.errors import ReynaError
 from reyna_desktop.models import Event
 from reyna_desktop.processors.base import JobContext, Processor
 from reyna_desktop.processors.registry import default_registry
@@ -67,9 +68,7 @@ def test_text_expansion_streams_sections_and_records_how_it_was_made(store: Stor
     assert (after.version, after.content_hash) == (before.version, before.content_hash)
 
     # Same input, version, model and parameters: answered from the cache, no model run.
-    began = time.perf_counter()
     again = runner.submit("text-expansion", {"blob_id": blob_id}, {"max_tokens": 16})
-    assert time.perf_counter() - began < 0.5
     assert again.state == "succeeded" and again.result_blob_id == out.id and again.attempts == 0
     # Another parameter is another result.
     other = runner.submit("text-expansion", {"blob_id": blob_id}, {"max_tokens": 15})
@@ -182,11 +181,9 @@ def test_cancel_mid_stream_stops_fast_and_offers_the_draft(store: Store, runner:
     style = runner.wait(runner.submit("style-analyzer", {"blob_id": blob_id}).id, 10)
     assert style.state == "succeeded" and runner.get(job.id).state == "running"
 
-    began = time.perf_counter()
     runner.cancel(job.id)
-    done = runner.wait(job.id, 5)
-    took = time.perf_counter() - began
-    assert done.state == "cancelled" and took < 0.5, took
+    done = runner.wait(job.id, 5)  # a bound, not a figure: bench/runner_bench.py measures the latency
+    assert done.state == "cancelled"
     assert done.partial_text.strip() and done.result_blob_id is None
     assert cancelled[-1].payload == {"job_id": job.id, "draft_text": done.partial_text}
     assert [b.schema_id for b in store.blobs.derived(blob_id)] == ["style-analysis-v1"]  # no half-written output
@@ -199,8 +196,11 @@ def test_a_cancelled_pending_job_never_starts(store: Store, llm_settings: Settin
     assert idle.cancel(job.id).state == "cancelled"
     started = collect(store, "job.started")
     with start_runner(store, llm_settings) as running:
-        time.sleep(0.3)
-        assert running.get(job.id).state == "cancelled" and not started
+        # The queue runs in order: once a job submitted after it has finished, it had its turn.
+        later = running.wait(running.submit("style-analyzer", {"blob_id": blob_id}).id, 20)
+        assert later.state == "succeeded"
+        assert running.get(job.id).state == "cancelled"
+        assert [e.payload["job_id"] for e in started] == [later.id]
 
 
 CHILD = textwrap.dedent(
@@ -336,7 +336,7 @@ def test_process_target_walks_a_bucket_tree_with_filters_and_reports_counts(
         {k: c[k] for k in ("total", "succeeded", "cached")} for c in completed]  # keep.id was done already
     started = [e.payload for e in events if e.topic == "bucket.processing.started"]
     assert started[1]["job_ids"] == [j.id for j in tree] and started[1]["recursive"] is True
-    with pytest.raises(Exception, match="none of"):
+    with pytest.raises(ReynaError, match="none of"):
         runner.process_target(top.id, "style-analyzer", filters={"schema": "pitch-v1"})
 
 

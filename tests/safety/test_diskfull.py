@@ -89,3 +89,45 @@ def test_save_on_read_only_database_fails_clearly(store: Store) -> None:
     assert str(store.data_dir) in str(caught.value)
     store.close()
     _ok_after(store.data_dir, blob.id, "saved before")
+
+
+FSIZE_CHILD = r"""
+import json, os, resource, signal, sys
+from reyna_desktop.errors import StorageUnavailable
+from reyna_desktop.store import Store
+
+data_dir, blob_id = sys.argv[1], sys.argv[2]
+store = Store.open(data_dir)
+biggest = max(f.stat().st_size for f in store.data_dir.rglob("*") if f.is_file())
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead
+limit = biggest + 16 * 1024
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+results = []
+for text in ("typed past the file-size limit " * 7000, "y" * 300_000):  # ~200 KB inline; 300 KB to a file
+    try:
+        store.blobs.update_text(blob_id, text)
+        results.append("saved")
+    except StorageUnavailable as exc:
+        results.append(str(exc))
+print(json.dumps(results))
+"""
+
+
+def test_save_past_a_file_size_limit_fails_clearly(store: Store) -> None:
+    """What a full disk does to the writes, on any machine: a child process under RLIMIT_FSIZE
+    (no tmpfs needed) saves a text that needs a bigger WAL, then one that needs a new content
+    file; both are refused with a clear message and the store is intact afterwards."""
+    import json
+    import sys
+
+    blob = store.blobs.create({"content": "saved before"})
+    store.close()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    child = subprocess.run([sys.executable, "-c", FSIZE_CHILD, str(store.data_dir), blob.id], env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert child.returncode == 0, child.stderr
+    results = json.loads(child.stdout)
+    assert len(results) == 2
+    for message in results:
+        assert "cannot save to" in message and "nothing was changed in the store" in message, message
+    _ok_after(store.data_dir, blob.id, "saved before")
