@@ -213,25 +213,31 @@ def _m3_blob_role(conn: sqlite3.Connection) -> None:
     )
 
 
-def _m4_trigram_index(conn: sqlite3.Connection) -> None:
-    """A trigram index beside the word index, for blobs whose text holds CJK (or Thai...) runs:
-    unicode61 sees a run of Chinese as one token, so a word inside it could not be found."""
-    from reyna_desktop.store.text import has_unspaced_script
+def _m4_cjk_indexes(conn: sqlite3.Connection) -> None:
+    """Two indexes beside the word index, for blobs whose text holds CJK (or Thai...) runs:
+    unicode61 sees a run of Chinese as one token, so a word inside it could not be found.
+    `blobs_cjk` (trigrams) finds terms of three characters or more; `blobs_bigram` (the runs
+    as two-character tokens, store/text.py `bigrams`) finds terms of one or two."""
+    from reyna_desktop.store.text import bigrams, has_unspaced_script
 
     conn.create_function("reyna_has_unspaced", 1, lambda t: int(has_unspaced_script(t or "")), deterministic=True)
+    conn.create_function("reyna_bigrams", 1, lambda t: bigrams(t or ""), deterministic=True)
     run_script(
         conn,
         """
         CREATE VIRTUAL TABLE blobs_cjk USING fts5(title, body, tokenize = 'trigram');
+        CREATE VIRTUAL TABLE blobs_bigram USING fts5(title, body, tokenize = 'unicode61');
         INSERT INTO blobs_cjk (rowid, title, body)
             SELECT rowid, title, body FROM blobs_fts WHERE reyna_has_unspaced(title || ' ' || body);
+        INSERT INTO blobs_bigram (rowid, title, body)
+            SELECT rowid, reyna_bigrams(title), reyna_bigrams(body) FROM blobs_cjk;
         """,
     )
 
 
 # Append new migrations here; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _m1_initial, _m2_linked_folders, _m3_blob_role, _m4_trigram_index,
+    _m1_initial, _m2_linked_folders, _m3_blob_role, _m4_cjk_indexes,
 ]
 
 

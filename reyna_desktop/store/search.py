@@ -3,13 +3,12 @@
 Ranking is FTS5's bm25 with titles weighted above body text. Ranking and snippets are two
 steps: the ranked ids first (cheap), then a snippet for each of the few hits shown.
 
-Text in scripts written without spaces (Chinese, Japanese, Korean, Thai) is searched in a
-second index, `blobs_cjk` (FTS5 trigrams, see blob_index.py): a query's CJK runs are matched
-there as substrings, its other words in the unicode61 index, and a hit must match all of them.
-A CJK term of three characters or more uses the trigram index (bm25 ranking, snippets from
-FTS5); one or two characters (most Chinese words are two) are below a trigram, so they are
-found by a substring scan of the CJK index only (`instr`), ranked by how often they occur, and
-their snippet is cut around the first occurrence.
+Text in scripts written without spaces (Chinese, Japanese, Korean, Thai) is searched in two
+more indexes (blob_index.py): a query's CJK runs are matched there as substrings, its other
+words in the unicode61 index, and a hit must match all of them. A CJK term of three characters
+or more uses `blobs_cjk` (FTS5 trigrams; bm25, snippets from FTS5); one or two characters (most
+Chinese words are two) are below a trigram, so they use `blobs_bigram` (the runs as
+two-character tokens; bm25), and their snippet is cut around the first occurrence.
 """
 
 from __future__ import annotations
@@ -55,7 +54,7 @@ def cjk_terms(query: str) -> list[str]:
 class Query:
     words: str | None  # an FTS5 expression for the unicode61 index
     long_cjk: list[str]  # terms of 3+ characters: matched by the trigram index
-    short_cjk: list[str]  # terms of 1-2 characters: a substring scan of the CJK index
+    short_cjk: list[str]  # terms of 1-2 characters: matched by the bigram index
 
     @classmethod
     def parse(cls, text: str) -> Query:
@@ -68,6 +67,11 @@ class Query:
 
     def cjk_match(self) -> str:
         return " ".join(f'"{t}"' for t in self.long_cjk)
+
+    def bigram_match(self) -> str:
+        """A two-character term is one bigram token; a single character is the first of a
+        bigram or a run's last character alone, so a prefix query finds it."""
+        return " ".join(f'"{t}"' if len(t) == 2 else f'"{t}"*' for t in self.short_cjk)
 
 
 def _snippet_around(text: str, term: str, marks: tuple[str, str], width: int = 16) -> str:
@@ -181,25 +185,20 @@ class Search:
             )
             scores.append("w.score")
             params.append(query.words)
-        if query.long_cjk or query.short_cjk:
-            where: list[str] = []
-            where_params: list[Any] = []
-            if query.long_cjk:
-                score, score_params = f"bm25(blobs_cjk, {CJK_WEIGHTS})", []
-                where.append("blobs_cjk MATCH ?")
-                where_params.append(query.cjk_match())
-            else:  # no bm25 below a trigram: more occurrences per length rank higher
-                score = "-(length(body) - length(replace(body, ?, ''))) / (1.0 + length(body) / 1000.0)"
-                score_params = [query.short_cjk[0]]
-            for term in query.short_cjk:
-                where.append("(instr(title, ?) > 0 OR instr(body, ?) > 0)")
-                where_params.extend([term, term])
+        if query.long_cjk:
             sources.append(
-                f"""JOIN (SELECT rowid, {score} AS score FROM blobs_cjk WHERE {" AND ".join(where)}) k
-                    ON k.rowid = b.seq"""
+                f"""JOIN (SELECT rowid, bm25(blobs_cjk, {CJK_WEIGHTS}) AS score FROM blobs_cjk
+                          WHERE blobs_cjk MATCH ?) k ON k.rowid = b.seq"""
             )
             scores.append("k.score")
-            params.extend([*score_params, *where_params])
+            params.append(query.cjk_match())
+        if query.short_cjk:
+            sources.append(
+                f"""JOIN (SELECT rowid, bm25(blobs_bigram, {CJK_WEIGHTS}) AS score FROM blobs_bigram
+                          WHERE blobs_bigram MATCH ?) g ON g.rowid = b.seq"""
+            )
+            scores.append("g.score")
+            params.append(query.bigram_match())
         return sources, scores, params
 
     def _blob_snippet(self, query: Query, seq: int, marks: tuple[str, str]) -> str:

@@ -55,6 +55,17 @@ def has_unspaced_script(text: str) -> bool:
     return _CHARACTER.search(text) is not None
 
 
+def bigrams(text: str) -> str:
+    """The unspaced-script runs of a text as overlapping two-character tokens, each run's last
+    character also alone ("今天晚上" -> "今天 天晚 晚上 上"): a word index over these finds a
+    one- or two-character term anywhere inside a run (below what a trigram index can find)."""
+    out: list[str] = []
+    for run in _CHARACTER_RUN.findall(text):
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+        out.append(run[-1])
+    return " ".join(out)
+
+
 def split_unspaced(text: str) -> tuple[list[str], str]:
     """(the runs of unspaced-script characters, the rest with each run replaced by a space)."""
     return _CHARACTER_RUN.findall(text), _CHARACTER_RUN.sub(" ", text)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from reyna_desktop.store import Store
 from reyna_desktop.store.text import CHARACTERS, WORDS, count_unit, word_count
 from tests.store.data.cjk_texts import KUANGREN_RIJI, LUNYU_XUE_ER, RASHOMON, WAGAHAI
@@ -78,3 +80,14 @@ def test_trash_and_edits_keep_the_cjk_index_in_step(store: Store) -> None:
     assert _found(store, "名前") == set()
     store.blobs.restore(ids["wagahai"])
     assert _found(store, "名前") == {ids["wagahai"]}
+
+
+def test_a_store_from_before_the_cjk_indexes_gets_them_filled(private_dirs: Path) -> None:
+    with Store.open(private_dirs) as store:
+        ids = _library(store)
+        with store.transaction() as tx:  # the store as migration 3 left it
+            tx.execute("DROP TABLE blobs_cjk")
+            tx.execute("DROP TABLE blobs_bigram")
+            tx.execute("PRAGMA user_version = 3")
+    with Store.open(private_dirs) as store:
+        assert _found(store, "月光") == {ids["kuangren"]} and _found(store, "三十多年") == {ids["kuangren"]}
