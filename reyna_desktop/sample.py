@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reyna_desktop.models import Bucket
+from reyna_desktop.schema_ids import CHORDPRO
 from reyna_desktop.store import Store
 
 BOOK_CHAPTERS = {
@@ -124,7 +125,7 @@ def _album(store: Store) -> Bucket:
             title, "track", parent_id=tracks.id, metadata={"track_number": number, "status": "demo"}
         )
         store.blobs.create(
-            {"source": source, "title": title}, schema_id="chordpro-v1", bucket_ids=[track.id], tags=["lyrics"]
+            {"source": source, "title": title}, schema_id=CHORDPRO, bucket_ids=[track.id], tags=["lyrics"]
         )
     store.buckets.create("Demos & Ideas", "demos", parent_id=album.id)
     return album

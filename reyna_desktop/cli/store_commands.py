@@ -15,6 +15,7 @@ from reyna_desktop.atomic import atomic_write
 from reyna_desktop.cli.output import CommandContext, CommandFailed, add_command
 from reyna_desktop.errors import InvalidOperation, ReynaError
 from reyna_desktop.models import Blob, Bucket
+from reyna_desktop.schema_ids import TEXT_INPUT
 from reyna_desktop.store import Store, media
 
 
@@ -242,7 +243,7 @@ def _blob_commands(sub: Any) -> None:
 
 def blob_add(ctx: CommandContext) -> Blob:
     a = ctx.args
-    schema_id = a.schema or (_schema_for_file(a.file) if a.file else "text-input-v1")
+    schema_id = a.schema or (_schema_for_file(a.file) if a.file else TEXT_INPUT)
     data, file = _content(ctx.store, schema_id, a, required=True)
     return ctx.store.blobs.create(
         data, schema_id=schema_id, bucket_ids=a.bucket, title=a.title, tags=a.tag, parent_id=a.parent, file=file

@@ -18,6 +18,7 @@ from reyna_desktop.export.manuscript import BookMeta, Division, DivisionKind, Im
 from reyna_desktop.export.numbers import format_number, to_words
 from reyna_desktop.export.options import CompileOptions
 from reyna_desktop.models import Blob, Bucket
+from reyna_desktop.schema_ids import EXPANDED_TEXT, IMAGE
 from reyna_desktop.store import Store
 from reyna_desktop.store.sections import SECTION_TEXT_SCHEMAS
 
@@ -154,7 +155,7 @@ def _piece(blob: Blob, data: dict[str, Any], where: str) -> TextPiece:
 
 
 def _text_of(blob: Blob, data: dict[str, Any]) -> str:
-    if blob.schema_id == "expanded-text-v1":
+    if blob.schema_id == EXPANDED_TEXT:
         return str(data.get("expanded", ""))
     text = str(data.get("content", ""))
     if data.get("format") == "plain":
@@ -199,7 +200,7 @@ def without_own_label(template: str, title: str) -> str:
 def collect_images(store: Store, bucket_id: str) -> dict[str, ImageRef]:
     """Every image in the book's tree, findable by blob id and by (lower-case) file name."""
     found: dict[str, ImageRef] = {}
-    for blob in store.blobs.in_bucket(bucket_id, recursive=True, schema_ids=["image-v1"]):
+    for blob in store.blobs.in_bucket(bucket_id, recursive=True, schema_ids=[IMAGE]):
         ref = image_ref(store, blob)
         found[blob.id] = ref
         found.setdefault(ref.filename.lower(), ref)
@@ -252,7 +253,7 @@ def book_meta(
         if meta.cover is None:
             try:
                 blob = store.blobs.get(cover_id)
-                if blob.schema_id == "image-v1" and blob.deleted_at is None:
+                if blob.schema_id == IMAGE and blob.deleted_at is None:
                     meta.cover = image_ref(store, blob)
             except NotFound:
                 pass

@@ -23,10 +23,11 @@ from reyna_desktop.export.book import RenderedBook, RenderedDivision
 from reyna_desktop.export.formats import WRITERS
 from reyna_desktop.export.options import FORMATS, CompileOptions
 from reyna_desktop.export.presets import resolve_options
+from reyna_desktop.schema_ids import COMPILED_BOOK
 from reyna_desktop.store import Store
 
 PROCESSOR_ID = "book-compiler"
-SCHEMA_ID = "compiled-book-v1"
+SCHEMA_ID = COMPILED_BOOK
 ProgressFn = Callable[[float], None]
 
 

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from reyna_desktop.export.compile import PROCESSOR_ID, compile_bucket
 from reyna_desktop.export.options import FORMATS
 from reyna_desktop.processors.base import JobContext, Processor, ProcessorError
+from reyna_desktop.schema_ids import COMPILED_BOOK
 
 EXTENSIONS = {"epub": "epub", "pdf": "pdf", "md": "md", "html": "html", "songbook-pdf": "pdf"}
 FLAT_OPTIONS = ("include_toc", "include_index", "trim_size", "transpose", "pdf_variant", "chapter_template")
@@ -24,7 +25,7 @@ class BookCompilerProcessor(Processor):
     version: ClassVar[str] = "1.0.0"
     description: ClassVar[str] = "Compiles a book to EPUB 3, print PDF, Markdown or HTML, or an album to a songbook PDF"
     input_schemas: ClassVar[tuple[str, ...]] = ("bucket:book", "bucket:album", "bucket:songbook")
-    output_schema: ClassVar[str] = "compiled-book-v1"
+    output_schema: ClassVar[str] = COMPILED_BOOK
     uses_model: ClassVar[bool] = False
     cacheable: ClassVar[bool] = False  # the same bucket compiles differently after every edit
     default_params: ClassVar[dict[str, Any]] = {"output_format": "pdf"}

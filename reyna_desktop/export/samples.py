@@ -6,6 +6,7 @@ import random
 import struct
 import zlib
 
+from reyna_desktop.schema_ids import CHORDPRO, IMAGE
 from reyna_desktop.store import Store
 
 
@@ -52,7 +53,7 @@ def make_sample_book(store: Store, name: str = "The Lighthouse") -> str:
     """A two-part book with a cover, an image, footnotes, index marks and unusual characters."""
     book = store.templates.instantiate("book", name)
     children = {c.type: c for c in store.buckets.children(book.id)}
-    cover = store.blobs.create({"alt": "Cover"}, schema_id="image-v1", bucket_ids=[book.id],
+    cover = store.blobs.create({"alt": "Cover"}, schema_id=IMAGE, bucket_ids=[book.id],
                                content=png(300, 450), filename="cover.png")
     store.buckets.update(book.id, metadata={
         "title": name, "subtitle": "A Novel of the Coast", "author": "Ada Marlowe", "author_file_as": "Marlowe, Ada",
@@ -74,7 +75,7 @@ def make_sample_book(store: Store, name: str = "The Lighthouse") -> str:
             chapter = store.buckets.create(title, "chapter", parent_id=parts[part_name])
             store.blobs.create({"content": text, "role": "draft"}, bucket_ids=[chapter.id])
             if title == "The Storm":
-                store.blobs.create({"alt": "The harbour"}, schema_id="image-v1", bucket_ids=[chapter.id],
+                store.blobs.create({"alt": "The harbour"}, schema_id=IMAGE, bucket_ids=[chapter.id],
                                    content=png(200, 120, (20, 90, 60)), filename="harbour.png")
     store.blobs.create({"content": "My thanks to the night watch.", "title": "Acknowledgements",
                         "role": "back-matter"}, bucket_ids=[children["back-matter"].id])
@@ -134,5 +135,5 @@ def make_sample_album(store: Store, name: str = "Harbour Songs") -> str:
     first = store.buckets.children(tracks.id)
     for n, source in enumerate(SAMPLE_SONGS):
         track = first[0] if n == 0 and first else store.buckets.create(f"Track {n + 1}", "track", parent_id=tracks.id)
-        store.blobs.create({"source": source}, schema_id="chordpro-v1", bucket_ids=[track.id])
+        store.blobs.create({"source": source}, schema_id=CHORDPRO, bucket_ids=[track.id])
     return album.id

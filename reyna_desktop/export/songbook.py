@@ -21,6 +21,7 @@ from reyna_desktop.export import chordpro, fonts
 from reyna_desktop.export.formats.common import export_resource
 from reyna_desktop.export.options import CompileOptions
 from reyna_desktop.models import Blob, Bucket
+from reyna_desktop.schema_ids import CHORDPRO
 from reyna_desktop.store import Store
 
 SONG_BUCKETS = {"track", "song"}  # one song each: the final version, else the newest
@@ -70,7 +71,7 @@ def song_blobs(store: Store, root: Bucket) -> list[tuple[Bucket, Blob]]:
     """Songs in tree order: one per track bucket (final, else newest), every one elsewhere."""
     out: list[tuple[Bucket, Blob]] = []
     for bucket in store.buckets.descendants(root.id, include_self=True):
-        blobs = store.blobs.in_bucket(bucket.id, schema_ids=["chordpro-v1"])
+        blobs = store.blobs.in_bucket(bucket.id, schema_ids=[CHORDPRO])
         if not blobs:
             continue
         if bucket.type in SONG_BUCKETS:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from reyna_desktop.atomic import atomic_write
 from reyna_desktop.errors import InvalidOperation, ReynaError
+from reyna_desktop.schema_ids import AUDIO, CHORDPRO, IMAGE, TEXT_INPUT
 from reyna_desktop.store.media import schema_for_path
 
 if TYPE_CHECKING:
@@ -224,7 +225,7 @@ def _import_bucket(store: Store, folder: Path, parent_id: str | None, rel: str, 
             _import_bucket(store, entry, bucket.id, child_rel, bucket_map, blob_map, later, report)
         elif entry.suffix.lower() in (".md", ".markdown", ".txt", ".text") and not _has_meta(entry):
             _import_text(store, entry, bucket.id, blob_map, later, report)
-        elif _has_meta(entry) or schema_for_path(entry) in ("audio-v1", "image-v1", "chordpro-v1"):
+        elif _has_meta(entry) or schema_for_path(entry) in (AUDIO, IMAGE, CHORDPRO):
             _import_file(store, entry, bucket.id, blob_map, later, report)
         else:
             report.skipped.append(str(entry))
@@ -238,7 +239,7 @@ def _has_meta(path: Path) -> bool:
 def _import_text(store: Store, path: Path, bucket_id: str, blob_map: dict[str, str],
                  later: list[tuple[str, dict[str, Any]]], report: MdReport) -> None:
     front, body = parse_markdown(path.read_bytes().decode("utf-8-sig"))
-    schema_id = front.get("schema") or "text-input-v1"
+    schema_id = front.get("schema") or TEXT_INPUT
     data = dict(front.get("data") or {})
     text_field = front.get("text_field", "content") if front else "content"
     if text_field:
@@ -257,7 +258,7 @@ def _import_file(store: Store, path: Path, bucket_id: str, blob_map: dict[str, s
     schema_id = str(front.get("schema") or schema_for_path(path) or "")
     if not schema_id:
         raise ReynaError(f"{path}: unknown file type")
-    if schema_id == "chordpro-v1" and not front:
+    if schema_id == CHORDPRO and not front:
         blob = store.blobs.create({"source": path.read_bytes().decode("utf-8-sig")}, schema_id=schema_id,
                                   bucket_ids=[bucket_id], title=_PREFIX.sub("", path.stem))
     else:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from reyna_desktop.errors import InvalidOperation, NotFound
 from reyna_desktop.models import Bucket
+from reyna_desktop.schema_ids import BUCKET_ALBUM, BUCKET_CONVERSATION, BUCKET_TRACK
 from reyna_desktop.store.blob_rows import purge_blob_rows
 from reyna_desktop.store.sections import Sections
 from reyna_desktop.store.text import clean_name, clean_tags, new_id, now, to_json
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from reyna_desktop.store.core import StoreCore, Tx
 
 # Bucket types that share another type's metadata schema.
-SCHEMA_ALIASES = {"thread": "bucket-conversation-v1", "song": "bucket-track-v1", "songbook": "bucket-album-v1"}
+SCHEMA_ALIASES = {"thread": BUCKET_CONVERSATION, "song": BUCKET_TRACK, "songbook": BUCKET_ALBUM}
 
 
 def row_to_bucket(row: sqlite3.Row) -> Bucket:

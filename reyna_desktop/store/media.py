@@ -11,6 +11,8 @@ import wave
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from reyna_desktop import schema_ids
+
 AUDIO = {
     ".wav": ("wav", "audio/wav"),
     ".flac": ("flac", "audio/flac"),
@@ -38,13 +40,13 @@ def schema_for_path(path: Path) -> str | None:
     """The blob schema a file of this name becomes, or None when unknown."""
     ext = path.suffix.lower()
     if ext in TEXT:
-        return "text-input-v1"
+        return schema_ids.TEXT_INPUT
     if ext in CHORDPRO:
-        return "chordpro-v1"
+        return schema_ids.CHORDPRO
     if ext in AUDIO:
-        return "audio-v1"
+        return schema_ids.AUDIO
     if ext in IMAGE:
-        return "image-v1"
+        return schema_ids.IMAGE
     return None
 
 

@@ -20,13 +20,14 @@ from pydantic import BaseModel, Field, ValidationError
 from reyna_desktop import paths
 from reyna_desktop.errors import NotFound, ReynaError
 from reyna_desktop.models import Bucket
+from reyna_desktop.schema_ids import TEXT_INPUT
 
 if TYPE_CHECKING:
     from reyna_desktop.store import Store
 
 
 class TemplateBlob(BaseModel):
-    schema_id: str = "text-input-v1"
+    schema_id: str = TEXT_INPUT
     data: dict[str, Any]
     title: str | None = None
     tags: list[str] = Field(default_factory=list)
