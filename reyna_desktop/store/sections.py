@@ -25,19 +25,19 @@ DRAFT_ROLES = ("draft", "front-matter", "back-matter")
 
 # Candidates: every live text blob of a bucket, plus the one its metadata names as final.
 _CANDIDATES = f"""
-    SELECT bb.bucket_id, b.id, b.word_count, b.is_final, b.role, b.schema_id, b.preview, b.updated_at,
-           b.version, 0 AS named
+    SELECT bb.bucket_id, b.id, b.word_count, b.is_final, b.role, b.schema_id, b.preview = '' AS empty,
+           b.updated_at, b.version, 0 AS named
     FROM blob_buckets bb JOIN blobs b ON b.id = bb.blob_id
     WHERE b.deleted_at IS NULL AND b.schema_id IN ('{TEXT_INPUT}', '{EXPANDED_TEXT}')
     UNION ALL
-    SELECT c.id, b.id, b.word_count, b.is_final, b.role, b.schema_id, b.preview, b.updated_at, b.version, 1
+    SELECT c.id, b.id, b.word_count, b.is_final, b.role, b.schema_id, b.preview = '', b.updated_at, b.version, 1
     FROM buckets c JOIN blobs b ON b.id = json_extract(c.metadata, '$.final_blob_id')
     WHERE json_valid(c.metadata) AND b.deleted_at IS NULL
       AND b.schema_id IN ('{TEXT_INPUT}', '{EXPANDED_TEXT}')
 """
 _TIER = f"""CASE
     WHEN named THEN 0
-    WHEN preview = '' THEN NULL
+    WHEN empty THEN NULL
     WHEN is_final OR role = 'final' THEN 1
     WHEN role = 'edited' OR schema_id = '{EXPANDED_TEXT}' THEN 2
     WHEN role IS NULL OR role IN ({", ".join(f"'{r}'" for r in DRAFT_ROLES)}) THEN 3
@@ -47,7 +47,8 @@ CHOSEN = f"""
     SELECT bucket_id, id AS blob_id, word_count FROM (
         SELECT bucket_id, id, word_count, ROW_NUMBER() OVER (
             PARTITION BY bucket_id ORDER BY tier, updated_at DESC, version DESC) AS rn
-        FROM (SELECT *, {_TIER} AS tier FROM ({_CANDIDATES})) WHERE tier IS NOT NULL)
+        FROM (SELECT bucket_id, id, word_count, updated_at, version, {_TIER} AS tier FROM ({_CANDIDATES}))
+        WHERE tier IS NOT NULL)
     WHERE rn = 1
 """
 
