@@ -219,13 +219,16 @@ class Blobs:
         file: Path | None = None,
         filename: str | None = None,
         is_final: bool = False,
+        at: str | None = None,
     ) -> Blob:
-        """Validate and store a new blob in the given buckets (the first one is its primary)."""
+        """Validate and store a new blob in the given buckets (the first one is its primary).
+
+        `at` (an ISO timestamp like now()'s) dates the first version, for a text imported with its history."""
         bucket_ids = list(dict.fromkeys(bucket_ids))
         prepared = self._prepare(schema_id, data, content=content, file=file, filename=filename)
         tags = clean_tags(tags)
         blob_id = new_id("bl")
-        stamp = now()
+        stamp = at or now()
         title = self._title(prepared, title)
         with self.store.transaction() as tx:
             for bucket_id in bucket_ids:
@@ -313,8 +316,11 @@ class Blobs:
         file: Path | None = None,
         filename: str | None = None,
         note: str = "",
+        at: str | None = None,
     ) -> Blob:
-        """Save new data as a new version (nothing is overwritten); same data makes no version."""
+        """Save new data as a new version (nothing is overwritten); same data makes no version.
+
+        `at` dates the version (an imported earlier version's own date); now by default."""
         blob = self.get(blob_id)
         if blob.deleted_at:
             raise InvalidOperation(f"blob {blob_id} is in the trash; restore it first")
@@ -326,7 +332,7 @@ class Blobs:
             prepared = self._prepare(blob.schema_id, data, content=content, file=file, filename=filename)
             # A title that was derived from the text follows the text; one the user chose stays.
             follows_text = blob.title == self._title_from(blob.schema_id, old_data)
-        stamp = now()
+        stamp = at or now()
         with self.store.transaction() as tx:
             sets: dict[str, Any] = {}
             changes: list[str] = []
