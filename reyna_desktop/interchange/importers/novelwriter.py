@@ -269,7 +269,8 @@ def _inline(text: str, replace: dict[str, str]) -> str:
     for key, value in replace.items():
         text = text.replace(f"<{key}>", value)
     text = _FOOTNOTE_REF.sub(r"[^\1]", text)
-    text = text.replace("[br]", "\\\n").replace("[BR]", "\\\n")
+    text = re.sub(r"\[br\]$", "", text, flags=re.IGNORECASE)  # the line ends anyway: one break, not two
+    text = re.sub(r"\[br\]", "\\\\\n", text, flags=re.IGNORECASE)
     for code, mark in _SHORTCODES.items():
         text = text.replace(code, mark).replace(code.upper(), mark)
     return _DROPPED_CODE.sub("", text)
