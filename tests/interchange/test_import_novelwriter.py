@@ -125,7 +125,7 @@ def test_not_utf8_content_is_refused_and_cancel_writes_nothing(store: Store, tmp
     project = tmp_path / "project"
     shutil.copytree(SAMPLE, project)
     (project / "content" / "bb2c23b3c42cc.nwd").write_bytes("# Jane\n\nCaf\xe9".encode("cp1252"))
-    with pytest.raises(ReynaError, match="bb2c23b3c42cc.nwd: not UTF-8 text"):
+    with pytest.raises(ReynaError, match=r"bb2c23b3c42cc\.nwd: not UTF-8 text"):
         import_project(store, project)
     calls = iter(range(100))
     with pytest.raises(ImportCancelled):

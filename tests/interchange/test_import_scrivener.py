@@ -129,8 +129,8 @@ def test_not_xml_and_empty_rtf_are_refused_with_nothing_written(store: Store, tm
 
 
 def test_rtf_reader_keeps_word_footnotes_and_bounds_nesting() -> None:
-    word = rb"{\rtf1\ansi{\fonttbl{\f0 Times;}}\pard Text{\super\chftn}{\footnote\pard\plain{\super\chftn} A \i note\i0.}" \
-           rb" goes on.\par Next\line line.\par}"
+    word = (rb"{\rtf1\ansi{\fonttbl{\f0 Times;}}\pard Text{\super\chftn}"
+            rb"{\footnote\pard\plain{\super\chftn} A \i note\i0.} goes on.\par Next\line line.\par}")
     assert rtf_to_markdown(word, "w.rtf") == "Text[^1] goes on.\n\nNext\\\nline.\n\n[^1]: A *note*.\n"
     with pytest.raises(Exception, match="nested more than"):
         rtf_to_markdown(b"{\\rtf1 " + b"{" * 10_000 + b"}" * 10_000 + b"}", "deep.rtf")
