@@ -220,10 +220,12 @@ class Blobs:
         filename: str | None = None,
         is_final: bool = False,
         at: str | None = None,
+        note: str = "created",
     ) -> Blob:
         """Validate and store a new blob in the given buckets (the first one is its primary).
 
-        `at` (an ISO timestamp like now()'s) dates the first version, for a text imported with its history."""
+        `at` (an ISO timestamp like now()'s) and `note` date and describe the first version, for a
+        text imported with its history."""
         bucket_ids = list(dict.fromkeys(bucket_ids))
         prepared = self._prepare(schema_id, data, content=content, file=file, filename=filename)
         tags = clean_tags(tags)
@@ -261,7 +263,7 @@ class Blobs:
                     stamp,
                 ),
             )
-            self._insert_version(tx, blob_id, 1, prepared, title, "created", stamp)
+            self._insert_version(tx, blob_id, 1, prepared, title, note, stamp)
             self._index(tx, int(cur.lastrowid or 0), title, prepared.text, tags)
             tx.emit(
                 f"blob.created.{prepared.schema.id}",

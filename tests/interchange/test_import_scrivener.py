@@ -101,7 +101,7 @@ def test_italics_synopsis_notes_snapshots_and_other_scripts(store: Store, tmp_pa
     assert notes == {"content": "Check the *tide* tables.\n", "title": "Notes: Arrival", "role": "notes"}
     history = sorted(store.blobs.history(blobs[0].id), key=lambda v: v.version)
     assert [(v.created_at, v.note) for v in history] == [
-        ("2024-01-05T07:00:00.000000Z", "created"),
+        ("2024-01-05T07:00:00.000000Z", "Scrivener snapshot: First go"),
         ("2024-02-01T14:00:00.000000Z", "Scrivener snapshot: Second go"),
         ("2024-03-04T11:30:00.000000Z", "imported")]
     assert store.blobs.data(blobs[0].id, version=2)["content"] == "She said no and *left*.\n"

@@ -9,6 +9,7 @@ makes its own). Tables and other objects are reduced to their text, with a warni
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 
 import docx
 from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
@@ -31,6 +33,7 @@ HEADING_LEVELS = ("parts", "chapters")  # what Heading 1 starts; Heading 2 is on
 _REL_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
 _BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 _DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+_LABELLED = re.compile(r"^(?:chapter|part)\s+[\w-]+\s*[:.–—]\s+(.+)$", re.IGNORECASE)
 
 
 def read(path: Path, headings: str = "parts") -> ImportPlan:
@@ -75,6 +78,10 @@ class _DocxReader:
         self.paragraphs: list[str] = []  # Markdown of the section being read
         self.target: Node | None = None  # the node the paragraphs belong to
         self.images: dict[str, str] = {}  # relationship id -> image file name
+        # Style id -> name, once: python-docx's Paragraph.style searches the styles on every call.
+        self.style_names = {style.style_id: style.name or "" for style in document.styles}
+        default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        self.default_style = default.name or "" if default is not None else ""
         self.notes = self._footnotes()
         self.used_notes: list[str] = []  # footnotes referenced in the section being read
 
@@ -103,8 +110,13 @@ class _DocxReader:
 
     # -- structure ---------------------------------------------------------------------------
 
+    def _style(self, para: Paragraph) -> str:
+        ref = para._p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        style_id = ref.get(qn("w:val")) if ref is not None else None
+        return self.style_names.get(style_id or "", self.default_style)
+
     def _paragraph(self, para: Paragraph) -> None:
-        style = para.style.name if para.style is not None else ""
+        style = self._style(para)
         text = para.text.strip()
         if style == "Title" and text:
             self.book.name = text
@@ -121,7 +133,10 @@ class _DocxReader:
         if markdown:
             self.paragraphs.append(markdown)
 
-    def _open_heading(self, level: int, title: str) -> None:
+    def _open_heading(self, level: int, heading: str) -> None:
+        # "Chapter 3: The Storm" as the compiler writes it: the bucket keeps the title, the compiler numbers it.
+        labelled = _LABELLED.match(heading)
+        title = labelled.group(1) if labelled else heading
         kinds = ("part", "chapter") if self.headings == "parts" else ("chapter", "scene")
         node = Node(title, kinds[level - 1])
         if level == 1:

@@ -141,8 +141,8 @@ def _create_text(store: Store, text: Text, bucket_id: str) -> str:
     history = text.versions
     first = history[0] if history else None
     blob = store.blobs.create(data(first.markdown if first else text.markdown), schema_id=TEXT_SCHEMA,
-                              bucket_ids=[bucket_id], title=text.title,
-                              at=first.at if first else text.at)
+                              bucket_ids=[bucket_id], title=text.title, at=first.at if first else text.at,
+                              note=first.note if first else "imported")
     for version in history[1:]:
         store.blobs.update(blob.id, data(version.markdown), note=version.note, at=version.at)
     if first is not None:
