@@ -82,3 +82,31 @@ def test_cli_import_into_a_bucket_and_a_zip_that_is_not_word(store: Store, book_
     (tmp_path / "plain.docx").write_text("just text", encoding="utf-8")
     assert cli_main(["import", str(tmp_path / "plain.docx")]) == 2
     assert "not a Word document (not a zip file at all)" in capsys.readouterr().err
+
+
+def test_word_content_controls_tables_and_styles(store: Store, tmp_path: Path) -> None:
+    """A document as Word makes one: its TOC in a content control, text in another, a table, a list."""
+    from docx import Document
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    doc = Document()
+    body = doc.element.body
+    toc = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
+                    "</w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:r><w:t>Contents 1</w:t></w:r></w:p>"
+                    "</w:sdtContent></w:sdt>")
+    body.insert(0, toc)
+    doc.add_heading("第一章", level=1)
+    kept = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtContent><w:p><w:r><w:t>In a control.</w:t></w:r></w:p>'
+                     "</w:sdtContent></w:sdt>")
+    body.insert(len(body) - 1, kept)
+    doc.add_paragraph("一つ", style="List Bullet")
+    doc.add_table(rows=1, cols=2).rows[0].cells[0].text = "cell"
+    path = tmp_path / "word.docx"
+    doc.save(str(path))
+    result = import_project(store, path, headings="chapters")
+    assert result.warnings == ["word.docx: a table was imported as plain paragraphs"]
+    chapter = store.buckets.children(result.root_ids[0])[0]
+    assert (chapter.name, chapter.type) == ("第一章", "chapter")
+    text = store.blobs.data(store.blobs.in_bucket(chapter.id)[0].id)["content"]
+    assert text == "In a control.\n\n- 一つ\n\ncell\n"

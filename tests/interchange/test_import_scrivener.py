@@ -136,3 +136,22 @@ def test_rtf_reader_keeps_word_footnotes_and_bounds_nesting() -> None:
         rtf_to_markdown(b"{\\rtf1 " + b"{" * 10_000 + b"}" * 10_000 + b"}", "deep.rtf")
     with pytest.raises(Exception, match="not an RTF file"):
         rtf_to_markdown(b"PK\x03\x04 zip", "z.rtf")
+
+
+def test_label_status_keywords_and_compile_flag_are_kept(store: Store, tmp_path: Path) -> None:
+    project = make_project(tmp_path, binder_item("A3333333-0000-0000-0000-000000000000", "Cut scene"))
+    scrivx = project / "Novel.scrivx"
+    xml = scrivx.read_text(encoding="utf-8").replace(
+        "<Title>Cut scene</Title>",
+        "<Title>Cut scene</Title><MetaData><IncludeInCompile>No</IncludeInCompile><LabelID>1</LabelID>"
+        "<StatusID>2</StatusID></MetaData><Keywords><KeywordID>7</KeywordID></Keywords>").replace(
+        "</Binder>", "</Binder><LabelSettings><Labels><Label ID=\"1\">Flashback</Label></Labels></LabelSettings>"
+        "<StatusSettings><StatusItems><Status ID=\"2\">First Draft</Status></StatusItems></StatusSettings>"
+        "<Keywords><Keyword ID=\"7\"><Title>Harbour</Title></Keyword></Keywords>")
+    scrivx.write_text(xml, encoding="utf-8")
+    (data(project, "A3333333-0000-0000-0000-000000000000") / "content.rtf").write_bytes(rtf("Gone."))
+    book = import_project(store, project).root_ids[0]
+    scene = store.buckets.children(book)[0]
+    assert scene.metadata["scrivener"] == {"uuid": "A3333333-0000-0000-0000-000000000000", "label": "Flashback",
+                                           "status": "First Draft", "keywords": ["Harbour"],
+                                           "include_in_compile": False}

@@ -86,27 +86,37 @@ class _DocxReader:
         self.used_notes: list[str] = []  # footnotes referenced in the section being read
 
     def read(self) -> ImportPlan:
+        self._blocks(self.document.element.body)
+        self._flush()
+        self.book.images.extend(self._collected_images())
+        self.plan.roots.append(self.book)
+        return self.plan
+
+    def _blocks(self, container: Any) -> None:
+        """The paragraphs of the body (or of a content control), leaving out a table of contents."""
         in_toc = False
-        for element in self.document.element.body.iterchildren():
+        for element in container.iterchildren():
+            if element.tag == qn("w:sdt"):  # a content control: Word wraps its own TOC in one
+                gallery = element.find(f".//{qn('w:docPartGallery')}")
+                content = element.find(qn("w:sdtContent"))
+                if content is not None and (gallery is None or "Table of Contents" not in (
+                        gallery.get(qn("w:val")) or "")):
+                    self._blocks(content)
+                continue
             if element.tag == qn("w:tbl"):
                 self.plan.warnings.append(f"{self.path.name}: a table was imported as plain paragraphs")
                 for p in element.iter(qn("w:p")):
                     self._paragraph(Paragraph(p, self.document))
                 continue
             if element.tag != qn("w:p"):
-                continue
-            para = Paragraph(element, self.document)
+                continue  # section properties, bookmarks: layout, not text
             instructions = " ".join(t.text or "" for t in element.iter(qn("w:instrText")))
             if "TOC" in instructions.split():
                 in_toc = True
             if in_toc:
                 in_toc = not any(c.get(qn("w:fldCharType")) == "end" for c in element.iter(qn("w:fldChar")))
                 continue
-            self._paragraph(para)
-        self._flush()
-        self.book.images.extend(self._collected_images())
-        self.plan.roots.append(self.book)
-        return self.plan
+            self._paragraph(Paragraph(element, self.document))
 
     # -- structure ---------------------------------------------------------------------------
 

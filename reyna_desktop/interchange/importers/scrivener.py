@@ -66,6 +66,9 @@ class _ProjectReader:
         self.root = root
         self.plan = ImportPlan("Scrivener project", [])
         self.name = scrivx.stem
+        self.labels = _names(root, "LabelSettings/Labels/Label")
+        self.statuses = _names(root, "StatusSettings/StatusItems/Status")
+        self.keywords = _names(root, "Keywords/Keyword", text="Title")
 
     def read(self) -> ImportPlan:
         binder = self.root.find("Binder")
@@ -143,13 +146,28 @@ class _ProjectReader:
     # -- one binder item -------------------------------------------------------------------
 
     def _node(self, item: ElementTree.Element, kind: str, role: str | None = None) -> Node:
-        node = Node(_title(item), kind, {"scrivener": {"uuid": item.get("UUID", "")}})
+        node = Node(_title(item), kind, {"scrivener": self._item_metadata(item)})
         texts = self._texts(item, role)
         synopsis = texts[0].metadata.get("synopsis") if texts else None
         if synopsis:
             node.description = synopsis
         node.texts.extend(texts)
         return node
+
+    def _item_metadata(self, item: ElementTree.Element) -> dict[str, object]:
+        """The binder item's id, label, status, keywords and whether Scrivener compiles it."""
+        meta: dict[str, object] = {"uuid": item.get("UUID", "")}
+        label, status = item.findtext("MetaData/LabelID"), item.findtext("MetaData/StatusID")
+        if label and label in self.labels:
+            meta["label"] = self.labels[label]
+        if status and status in self.statuses:
+            meta["status"] = self.statuses[status]
+        keywords = [self.keywords.get(k.text or "", k.text or "") for k in item.iterfind("Keywords/KeywordID")]
+        if keywords:
+            meta["keywords"] = keywords
+        if item.findtext("MetaData/IncludeInCompile") == "No":
+            meta["include_in_compile"] = False
+        return meta
 
     def _texts(self, item: ElementTree.Element, role: str | None) -> list[Text]:
         """The item's text (with snapshots as earlier versions) and its notes, as texts to create."""
@@ -208,6 +226,11 @@ class _ProjectReader:
 def _snapshot_file_stem(date: str) -> str:
     """"2026-09-06 19:44:13 +0100" -> "2026-09-06-19-44-13+0100", how Scrivener names the snapshot's RTF."""
     return re.sub(r" (?=[+-])", "", date).replace(" ", "-").replace(":", "-")
+
+
+def _names(root: ElementTree.Element, path: str, text: str | None = None) -> dict[str, str]:
+    """ID -> name of the project's labels, statuses or keywords (the name is the element's text or child)."""
+    return {e.get("ID", ""): ((e.findtext(text) if text else e.text) or "").strip() for e in root.iterfind(path)}
 
 
 def _children(item: ElementTree.Element) -> list[ElementTree.Element]:
