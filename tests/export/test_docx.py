@@ -114,6 +114,8 @@ def test_book_layout_uses_word_styles_footnotes_pictures_and_a_toc(store: Store,
     notes_part = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/footnotes"))
     notes = "".join(t.text for t in etree.fromstring(notes_part.blob).iter(qn("w:t")))
     assert "The wind off the sea, which locals call the old man." in notes and "Nets of hemp" in notes
+    settings = [child.tag.rsplit("}", 1)[1] for child in doc.settings.element]
+    assert settings.index("updateFields") < settings.index("footnotePr") < settings.index("compat")  # schema order
 
 
 def test_cli_compiles_docx_with_a_built_in_preset(store: Store, tmp_path: Path,

@@ -24,7 +24,7 @@ from docx.shared import Emu, Inches, Pt
 from docx.styles.style import CharacterStyle
 
 from reyna_desktop.export.book import RenderedBook
-from reyna_desktop.export.formats.docx_body import BodyWriter, Look, add_field, add_toc, centre
+from reyna_desktop.export.formats.docx_body import BodyWriter, Look, add_field, add_setting, add_toc, centre
 from reyna_desktop.export.manuscript import BookMeta
 
 MANUSCRIPT_PAGE = (Inches(8.5), Inches(11))  # US Letter, as Shunn's format is used by US markets
@@ -232,5 +232,4 @@ def _no_border(style: CharacterStyle) -> None:
 
 def _update_fields_on_open(document: Document) -> None:
     """Ask Word to fill in the TOC when the file is opened."""
-    settings = document.settings.element
-    settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
+    add_setting(document, parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))

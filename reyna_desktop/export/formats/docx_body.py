@@ -23,6 +23,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Emu, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -81,6 +82,23 @@ def _field_end(paragraph: Paragraph) -> None:
     paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
 
 
+# The tail of CT_Settings' element sequence from updateFields on: Word refuses a settings part
+# whose elements are out of this order.
+_SETTINGS_ORDER = ("updateFields", "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids")
+
+
+def add_setting(document: Document, element: BaseOxmlElement) -> None:
+    """Put `element` (updateFields or footnotePr) into word/settings.xml where the schema wants it."""
+    settings = document.settings.element
+    name = element.tag.rsplit("}", 1)[1]
+    later = _SETTINGS_ORDER[_SETTINGS_ORDER.index(name) + 1:]
+    anchor = next((child for child in settings if child.tag.rsplit("}", 1)[-1] in later), None)
+    if anchor is None:
+        settings.append(element)
+    else:
+        anchor.addprevious(element)
+
+
 class Footnotes:
     """The document's footnotes part (word/footnotes.xml), made on first use."""
 
@@ -117,6 +135,8 @@ class Footnotes:
             self.part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, element, doc_part.package)
             doc_part.relate_to(self.part, RT.FOOTNOTES)
             _footnote_styles(self.document)
+            add_setting(self.document, parse_xml(  # Word wants the separators named in the settings too
+                f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'))
         return self.part
 
 
