@@ -3,6 +3,7 @@ comments and synopses kept, word counts as novelWriter counts them; a missing co
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -131,3 +132,16 @@ def test_not_utf8_content_is_refused_and_cancel_writes_nothing(store: Store, tmp
     with pytest.raises(ImportCancelled):
         import_project(store, SAMPLE, should_cancel=lambda: next(calls) == 5)
     assert store.buckets.roots() == [] and store.blobs.trashed() == []
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("not xml at all", "not a novelWriter project file"),
+    ("<novelWriterXML><content><item handle='0123456789abc' order='first'/></content></novelWriterXML>",
+     "not a novelWriter project file (invalid literal"),
+    ("<scrivener/>", "not a novelWriter project file (root element <scrivener>)"),
+])
+def test_a_broken_project_file_is_refused(store: Store, tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "nwProject.nwx").write_text(text, encoding="utf-8")
+    with pytest.raises(ReynaError, match=re.escape(message)):
+        import_project(store, tmp_path)
+    assert store.buckets.roots() == []

@@ -51,7 +51,7 @@ def _open(path: Path) -> Document:
             raise ReynaError(f"{path}: not a Word document (a zip file without word/document.xml)")
     try:
         return docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+    except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile) as exc:
         raise ReynaError(f"{path}: the Word document cannot be read ({exc})") from None
 
 

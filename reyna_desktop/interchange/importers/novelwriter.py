@@ -49,7 +49,10 @@ def read(path: Path) -> ImportPlan:
         raise ReynaError(f"{nwx}: not a novelWriter project file ({exc})") from None
     if root.tag != "novelWriterXML":
         raise ReynaError(f"{nwx}: not a novelWriter project file (root element <{root.tag}>)")
-    project = Project.from_xml(root, nwx.parent)
+    try:
+        project = Project.from_xml(root, nwx.parent)
+    except ValueError as exc:  # a number attribute that is not a number
+        raise ReynaError(f"{nwx}: not a novelWriter project file ({exc})") from None
     plan = ImportPlan("novelWriter project", [])
     novels = [item for item in project.children("None") if item.kind == "ROOT" and item.cls == "NOVEL"]
     for item in project.children("None"):
