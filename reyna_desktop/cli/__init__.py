@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "process_commands",
     "safety_commands",
     "compile_commands",
+    "import_commands",
 ]
 
 

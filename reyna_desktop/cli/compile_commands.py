@@ -12,11 +12,12 @@ from reyna_desktop.export import FORMATS, compile_bucket, delete_preset, list_pr
 
 def register(subparsers: Any) -> None:
     p = add_command(subparsers, "compile", compile_command,
-                    "compile a book to EPUB, PDF, Markdown or HTML, or an album to a songbook PDF", _format_result)
+                    "compile a book to EPUB, PDF, DOCX, Markdown or HTML, or an album to a songbook PDF",
+                    _format_result)
     p.add_argument("bucket", help="the book (or album/songbook) bucket id")
     p.add_argument("--format", "-f", required=True, choices=FORMATS, help="output format")
     p.add_argument("--out", "-o", required=True, help="the file to write")
-    p.add_argument("--preset", help="a compile preset saved in the book")
+    p.add_argument("--preset", help="a compile preset saved in the book, or manuscript / book (DOCX layouts)")
     p.add_argument("--option", "-O", action="append", default=[], metavar="KEY=VALUE",
                    help="one compile option (repeatable), e.g. trim_size=a5 or include_index=true")
 

@@ -238,6 +238,9 @@ def book_meta(
         rights=text("rights"),
         dedication=text("dedication"),
         publication_date=text("publication_date") or text("release_date"),
+        legal_name=text("legal_name"),
+        contact=text("contact"),
+        short_title=text("short_title"),
     )
     if not meta.author:
         warnings.append(f"book {root.name!r}: no author in the book's metadata; the book is compiled without one")

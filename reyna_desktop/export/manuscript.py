@@ -80,6 +80,9 @@ class BookMeta:
     dedication: str = ""
     publication_date: str = ""
     cover: ImageRef | None = None
+    legal_name: str = ""  # a manuscript's first page: the author's legal name (else `author`)
+    contact: str = ""  # ... and contact lines (address, email, phone), one per line
+    short_title: str = ""  # a manuscript's running head (else `title`)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import Any
 
 from reyna_desktop.errors import ReynaError
 
-FORMATS = ("epub", "pdf", "md", "html", "songbook-pdf")
+FORMATS = ("epub", "pdf", "md", "html", "docx", "songbook-pdf")
 NUMBERINGS = ("arabic", "roman", "words")
 # Trim sizes: (width, height) in inches.
 TRIM_SIZES: dict[str, tuple[float, float]] = {
@@ -24,6 +24,8 @@ TRIM_SIZES: dict[str, tuple[float, float]] = {
 }
 PDF_VARIANTS = ("pdf/a-3b", "pdf/a-2b", "pdf/ua-1")
 SONG_LAYOUTS = ("one-per-page", "fit")
+DOCX_LAYOUTS = ("book", "manuscript")  # the book's own look, or Shunn's manuscript format
+MANUSCRIPT_FONTS = ("Times New Roman", "Courier New")
 DEFAULT_TYPES = ("front-matter", "part", "chapter", "scene", "section", "back-matter")
 TEMPLATE_FIELDS = {"n", "title"}
 
@@ -48,6 +50,8 @@ class CompileOptions:
     language: str | None = None
     transpose: int = 0
     song_layout: str = "one-per-page"
+    docx_layout: str = "book"
+    manuscript_font: str = "Times New Roman"
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -142,6 +146,14 @@ def _check(key: str, value: Any) -> Any:
     if key == "song_layout":
         if value not in SONG_LAYOUTS:
             raise bad(f"one of {', '.join(SONG_LAYOUTS)}")
+        return value
+    if key == "docx_layout":
+        if value not in DOCX_LAYOUTS:
+            raise bad(f"one of {', '.join(DOCX_LAYOUTS)}")
+        return value
+    if key == "manuscript_font":
+        if value not in MANUSCRIPT_FONTS:
+            raise bad(f"one of {', '.join(MANUSCRIPT_FONTS)}")
         return value
     raise AssertionError(key)  # pragma: no cover - every known field is handled above
 

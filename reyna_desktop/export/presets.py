@@ -14,6 +14,11 @@ from reyna_desktop.export.options import CompileOptions
 from reyna_desktop.store import Store
 
 KEY = "compile_presets"
+# Presets every book has (a saved preset of the same name takes precedence).
+BUILT_IN: dict[str, dict[str, Any]] = {
+    "manuscript": {"docx_layout": "manuscript"},
+    "book": {"docx_layout": "book"},
+}
 
 
 def list_presets(store: Store, bucket_id: str) -> dict[str, dict[str, Any]]:
@@ -23,9 +28,9 @@ def list_presets(store: Store, bucket_id: str) -> dict[str, dict[str, Any]]:
 
 
 def get_preset(store: Store, bucket_id: str, name: str) -> CompileOptions:
-    presets = list_presets(store, bucket_id)
+    presets = {**BUILT_IN, **list_presets(store, bucket_id)}
     if name not in presets:
-        known = ", ".join(sorted(presets)) or "none saved yet"
+        known = ", ".join(sorted(presets))
         raise ReynaError(f"book {bucket_id} has no compile preset {name!r} (presets: {known})")
     try:
         return CompileOptions.from_mapping(presets[name])

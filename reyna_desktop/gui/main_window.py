@@ -40,7 +40,9 @@ from reyna_desktop.gui.window_state import window_settings
 from reyna_desktop.settings import Settings
 
 log = logging.getLogger(__name__)
-FORMATS = ["epub", "pdf", "html", "md", "songbook-pdf"]
+FORMATS = ["epub", "pdf", "html", "md", "docx", "docx-manuscript", "songbook-pdf"]
+# Dialog choices that are a format plus a built-in preset.
+FORMAT_PRESETS = {"docx-manuscript": ("docx", "manuscript")}
 
 
 def model_description(settings: Settings) -> str:
@@ -52,10 +54,11 @@ def model_description(settings: Settings) -> str:
     return "Model: Gemma 3 270M (embedded)"
 
 
-def compile_directly(store, bucket_id: str, fmt: str, out: str) -> str:
+def compile_directly(store, bucket_id: str, choice: str, out: str) -> str:
     from reyna_desktop.export import compile_bucket
 
-    return str(compile_bucket(store, bucket_id, fmt, out).path)
+    fmt, preset = FORMAT_PRESETS.get(choice, (choice, None))
+    return str(compile_bucket(store, bucket_id, fmt, out, preset=preset).path)
 
 
 class MainWindow(QMainWindow):
@@ -339,7 +342,7 @@ class MainWindow(QMainWindow):
         fmt, ok = QInputDialog.getItem(self, "Compile", "Format:", FORMATS, 0, False)
         if not ok:
             return
-        suffix = "pdf" if fmt == "songbook-pdf" else fmt
+        suffix = "pdf" if fmt == "songbook-pdf" else FORMAT_PRESETS.get(fmt, (fmt,))[0]
         out, _ = QFileDialog.getSaveFileName(self, "Compile to", str(Path.home() / f"book.{suffix}"))
         if not out:
             return

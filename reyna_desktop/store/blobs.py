@@ -160,13 +160,18 @@ class Blobs(Membership):
         file: Path | None = None,
         filename: str | None = None,
         is_final: bool = False,
+        at: str | None = None,
+        note: str = "created",
     ) -> Blob:
-        """Validate and store a new blob in the given buckets (the first one is its primary)."""
+        """Validate and store a new blob in the given buckets (the first one is its primary).
+
+        `at` (an ISO timestamp like now()'s) and `note` date and describe the first version, for a
+        text imported with its history."""
         bucket_ids = list(dict.fromkeys(bucket_ids))
         prepared = self._prepare(schema_id, data, content=content, file=file, filename=filename)
         tags = clean_tags(tags)
         blob_id = new_id("bl")
-        stamp = now()
+        stamp = at or now()
         title = self._title(prepared, title)
         with self.store.transaction() as tx:
             for bucket_id in bucket_ids:
@@ -200,7 +205,7 @@ class Blobs(Membership):
                     prepared.role,
                 ),
             )
-            self._insert_version(tx, blob_id, 1, prepared, title, "created", stamp)
+            self._insert_version(tx, blob_id, 1, prepared, title, note, stamp)
             index_blob(tx, int(cur.lastrowid or 0), title, prepared.text, tags)
             tx.emit(
                 f"blob.created.{prepared.schema.id}",
@@ -255,11 +260,13 @@ class Blobs(Membership):
         file: Path | None = None,
         filename: str | None = None,
         note: str = "",
+        at: str | None = None,
     ) -> Blob:
         """Save new data as a new version (nothing is overwritten); same data makes no version.
 
         Everything the new version depends on (the current version number, hash, title and data)
-        is read inside the write transaction, so concurrent saves each become their own version."""
+        is read inside the write transaction, so concurrent saves each become their own version.
+        `at` dates the version (an imported earlier version's own date); now by default."""
         with self.store.transaction() as tx:
             blob = self.get(blob_id)
             if blob.deleted_at:
@@ -272,7 +279,7 @@ class Blobs(Membership):
                 prepared = self._prepare(blob.schema_id, data, content=content, file=file, filename=filename)
                 # A title that was derived from the text follows the text; one the user chose stays.
                 follows_text = blob.title == self._title_from(blob.schema_id, old_data)
-            stamp = now()
+            stamp = at or now()
             sets: dict[str, Any] = {}
             changes: list[str] = []
             if prepared is not None and prepared.content_hash != blob.content_hash:

@@ -203,7 +203,7 @@ def test_a_failed_compile_leaves_no_file(store: Store, out: Path, monkeypatch: p
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"fmt": "docx"}, "unknown format 'docx'"),
+    ({"fmt": "odt"}, "unknown format 'odt'"),
     ({"out_path": "/no/such/folder/x.epub"}, "does not exist"),
     ({"bucket_id": "bk_nothing"}, "no bucket"),
 ])
