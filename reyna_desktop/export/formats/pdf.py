@@ -14,7 +14,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from reyna_desktop.atomic import atomic_write
 from reyna_desktop.export import doctree, fonts, language, script_fonts, typesetter
 from reyna_desktop.export.book import RenderedBook
 from reyna_desktop.export.manuscript import ImageRef
@@ -35,7 +34,7 @@ def write(book: RenderedBook, out: Path) -> None:
     warn_uncovered(book)
     pdf, warnings = engine.typeset("book.typ", data, images, book.options.pdf_variant)
     book.warnings.extend(f"PDF: {w}" for w in warnings)
-    atomic_write(out, pdf, mode=0o644)
+    out.write_bytes(pdf)  # `out` is already the compiler's temp file
 
 
 def book_data(book: RenderedBook, engine: typesetter.Typesetter, images: dict[str, bytes]) -> dict[str, Any]:
