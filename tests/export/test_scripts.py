@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from reyna_desktop.export import compile_bucket
 from reyna_desktop.export.samples import WORLD_TEXTS, make_language_book
 from reyna_desktop.store import Store
+from tests.export.test_epub import JAR
 from tests.export.test_songbook import words
 
 
@@ -109,3 +111,24 @@ def test_hostile_text_compiles_and_reads_back(store: Store, tmp_path: Path) -> N
     for letter, count in (("x", 4_000), ("y", 3_000), ("z", 3_000)):  # the long word, broken across lines
         assert sum(len(run) for run in re.findall(f"{letter}{{10,}}", got)) == count  # and pages (with headers)
     assert "root:" not in got  # nothing was read from the disk
+
+
+def test_epubs_in_other_scripts_carry_language_and_direction_and_pass_epubcheck(store: Store, tmp_path: Path) -> None:
+    books = {lang: make_language_book(store, lang, {WORLD_TEXTS[lang][0]: WORLD_TEXTS[lang][1]})
+             for lang in ("zh", "ja", "ar")}
+    results = {lang: compile_bucket(store, book, "epub", tmp_path / f"{lang}.epub") for lang, book in books.items()}
+    checked = [r for lang, r in results.items() if lang != "ja"]  # EPUBCheck is slow: Chinese and Arabic
+    checks = [subprocess.Popen(["java", "-jar", str(JAR), "--failonwarnings", str(r.path)], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True) for r in checked]
+    for check in checks:
+        report, _ = check.communicate(timeout=300)
+        assert check.returncode == 0, report
+    for lang, result in results.items():
+        with zipfile.ZipFile(result.path) as z:
+            chapter = z.read("EPUB/div001.xhtml").decode()
+            css = z.read("EPUB/style/book.css").decode()
+            opf = z.read("EPUB/content.opf").decode()
+        assert f'lang="{lang}"' in chapter and f'xml:lang="{lang}"' in chapter
+        assert WORLD_TEXTS[lang][1].split("\n")[0][:12] in chapter
+        assert ('dir="rtl"' in chapter and 'page-progression-direction="rtl"' in opf) == (lang == "ar")
+    assert '"Noto Serif CJK JP"' in css and ":lang(ja)" in css
