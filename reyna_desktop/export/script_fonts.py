@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from fontTools.ttLib import TTCollection, TTFont
@@ -44,6 +44,7 @@ def _cjk(region: str) -> ScriptFont:
 
 
 # One collection holds every CJK region; the region decides the glyph forms of shared ideographs.
+CJK_LANGUAGES = {"zh", "ja", "ko", "yue"}
 CJK_BY_LANGUAGE = {"ja": "JP", "ko": "KR", "zh": "SC", "zh-tw": "TC", "zh-hk": "HK", "zh-hant": "TC", "yue": "HK"}
 OTHER_SCRIPTS = (
     _noto("Noto Naskh Arabic", "NotoNaskhArabic"),
@@ -77,11 +78,21 @@ def font_files() -> list[Path]:
     return sorted(files)
 
 
-def uncovered(texts: Iterable[str], families: list[str], lang: str) -> dict[str, str]:
-    """Characters of `texts` that no font in the chain has: {script name: a few of its characters}."""
-    needed = {ch for text in texts for ch in set(text)}
-    needed = {ch for ch in needed if unicodedata.category(ch) not in IGNORED_CATEGORIES}
-    missing = needed - _shipped_coverage(tuple(families))
+def uncovered(texts: Iterable[str], shipped: list[str], lang: str) -> dict[str, str]:
+    """Characters of `texts` that no font in the chain has: {script name: a few of its characters}.
+    `shipped` names the shipped families tried first; the installed script fonts follow."""
+    scripts: dict[str, str] = {}
+    for text in texts:
+        for name, sample in _uncovered_in(text, tuple(shipped), lang).items():
+            scripts[name] = (scripts.get(name, "") + sample)[:5]
+    return scripts
+
+
+@lru_cache(maxsize=1024)
+def _uncovered_in(text: str, shipped: tuple[str, ...], lang: str) -> dict[str, str]:
+    """One text's uncovered characters by script (cached: a recompile re-checks only changed chapters)."""
+    needed = {ch for ch in set(text) if unicodedata.category(ch) not in IGNORED_CATEGORIES}
+    missing = needed - _shipped_coverage(shipped)
     for font in fallbacks(lang):
         if not missing:
             break
