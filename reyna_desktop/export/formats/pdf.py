@@ -52,10 +52,11 @@ def book_data(book: RenderedBook, engine: typesetter.Typesetter, images: dict[st
     top, bottom, inner, outer = MARGINS[o.trim_size]
     index = book.index() if o.include_index else []
     body_font = o.body_font if fonts.family(o.body_font) else fonts.SERIF
-    chain: list[str | dict[str, str]] = [engine.family(body_font), engine.family(fonts.SERIF)]
+    latin = list(dict.fromkeys([engine.family(body_font), engine.family(fonts.SERIF)]))
+    chain: list[str | dict[str, str]] = list(latin)
     if language.primary(book.lang) in script_fonts.CJK_LANGUAGES:
         # Latin letters in Garamond, but CJK punctuation (full-width quotes, commas) from the CJK font.
-        chain = [{"name": name, "covers": "latin-in-cjk"} for name in dict.fromkeys(chain)]  # type: ignore[misc]
+        chain = [{"name": name, "covers": "latin-in-cjk"} for name in latin]
     chain += [f.family for f in script_fonts.fallbacks(book.lang)]
     return {
         "meta": {
@@ -68,7 +69,7 @@ def book_data(book: RenderedBook, engine: typesetter.Typesetter, images: dict[st
         },
         "lang": language.primary(book.lang), "region": language.region(book.lang),
         "dir": language.direction(book.lang),
-        "fonts": [c for n, c in enumerate(chain) if c not in chain[:n]], "mono": engine.family("Liberation Mono"),
+        "fonts": chain, "mono": engine.family("Liberation Mono"),
         "page": {"width": width, "height": height, "top": top, "bottom": bottom, "inner": inner, "outer": outer},
         "font_size": o.font_size_pt, "hyphenate": o.hyphenate, "recto": o.recto_chapters, "toc": o.include_toc,
         "divisions": [
