@@ -71,6 +71,8 @@ def test_a_book_in_another_script_gets_a_font_that_covers_it(store: Store, tmp_p
     in_order(text, got, ordered=not right_to_left)
     if right_to_left:
         first_line_runs_right_to_left(result.path, 5, text)
+        html = compile_bucket(store, book, "html", tmp_path / f"{lang}.html").path.read_text(encoding="utf-8")
+        assert f'<html lang="{lang}" dir="rtl">' in html
     assert any(name.startswith(font) for name in embedded_fonts(result.path)), embedded_fonts(result.path)
 
 
