@@ -13,6 +13,7 @@ template's recursion stays bounded.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
@@ -23,8 +24,10 @@ BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pr
 VOID = {"br", "img", "hr"}
 
 
+@lru_cache(maxsize=1024)
 def tree(xhtml: str) -> list[Node]:
-    """The fragment's top-level nodes, footnotes placed at their calls."""
+    """The fragment's top-level nodes, footnotes placed at their calls. Cached (a recompile parses
+    only the chapters that changed), so callers must not modify what it returns."""
     parser = _TreeParser()
     parser.feed(xhtml)
     parser.close()

@@ -74,7 +74,9 @@ def book_data(book: RenderedBook, engine: typesetter.Typesetter, images: dict[st
         "font_size": o.font_size_pt, "hyphenate": o.hyphenate, "recto": o.recto_chapters, "toc": o.include_toc,
         "divisions": [
             {"kind": rd.division.kind, "depth": rd.division.depth, "heading": rd.division.heading,
-             "anchor": rd.anchor, "body": _with_image_paths(doctree.tree(rd.body.html), paths)}
+             "anchor": rd.anchor,
+             "body": _with_image_paths(doctree.tree(rd.body.html), paths) if rd.body.images
+             else doctree.tree(rd.body.html)}
             for rd in book.divisions
         ],
         "index": [
@@ -97,7 +99,7 @@ def warn_uncovered(book: RenderedBook) -> None:
 
 
 def _with_image_paths(nodes: list[doctree.Node], paths: dict[str, str]) -> list[doctree.Node]:
-    """Point each image at its file in the typesetter's work folder."""
+    """Point each image at its file in the typesetter's work folder (a copy: the tree is cached)."""
     out: list[doctree.Node] = []
     for node in nodes:
         if isinstance(node, dict):
