@@ -1,7 +1,10 @@
 """Book compiler bench: a generated 150,000-word, 60-chapter book.
 
-Prints the time for our EPUB (cold cache), the print PDF (6x9), an EPUB recompile after a
-one-chapter edit, and pandoc (pypandoc-binary, bench only) turning the same Markdown into an EPUB.
+Prints the time for our EPUB (cold cache), an EPUB recompile after a one-chapter edit, pandoc
+(pypandoc-binary, bench only) turning the same Markdown into an EPUB; our print PDF (6x9, Typst)
+cold (the first PDF in this process: the Typst compiler is made and every page laid out) and
+recompiled in the same process after a one-chapter edit; and the issue's reference, WeasyPrint
+(bench only, in the dev extra) setting pandoc's HTML of the same Markdown as a 6x9 PDF.
 
     .venv/bin/python bench/compile_bench.py [--words 150000] [--chapters 60]
 """
@@ -13,6 +16,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from pypdf import PdfReader
 
 from reyna_desktop.export import compile_bucket
 from reyna_desktop.export.samples import make_generated_book
@@ -64,12 +69,16 @@ def main() -> int:
             incr_s, incr = timed("EPUB recompile after a one-chapter edit",
                                  lambda: compile_bucket(store, book, "epub", out / "book.epub"))
             print(f"  sections rendered {incr.sections_rendered}, from cache {incr.sections_cached}")
-            pdf_s = None
+            pdf_s = pdf_incr_s = None
             if not args.skip_pdf:
-                pdf_s, pdf = timed("PDF 6x9 (WeasyPrint)", lambda: compile_bucket(store, book, "pdf", out / "book.pdf"))
-                from pypdf import PdfReader
-
+                pdf_s, pdf = timed("PDF 6x9 (Typst, cold: first in this process)",
+                                   lambda: compile_bucket(store, book, "pdf", out / "book.pdf"))
                 print(f"  {len(PdfReader(pdf.path).pages)} pages, {pdf.size:,} bytes")
+                draft = store.blobs.in_bucket(chapters[len(chapters) // 3])[0]
+                text = store.blobs.data(draft.id)["content"]
+                store.blobs.update(draft.id, {"content": "A second edited line.\n\n" + text, "role": "draft"})
+                pdf_incr_s, _ = timed("PDF recompile after a one-chapter edit (same process)",
+                                      lambda: compile_bucket(store, book, "pdf", out / "book.pdf"))
             md = compile_bucket(store, book, "md", out / "book.md").path
         try:
             import pypandoc
@@ -82,8 +91,9 @@ def main() -> int:
     print()
     print(f"EPUB: ours {epub_s:.2f} s vs pandoc {pandoc_s:.2f} s -> ratio {epub_s / pandoc_s:.2f} (target <= 0.5)")
     if pdf_s is not None and reference_s is not None:
-        print(f"PDF: ours {pdf_s:.2f} s vs WeasyPrint on pandoc's HTML {reference_s:.2f} s -> ratio "
-              f"{pdf_s / reference_s:.2f} (target <= 1.0; the issue measured the reference at 10.6 s)")
+        print(f"PDF: ours {pdf_s:.2f} s cold vs WeasyPrint on pandoc's HTML {reference_s:.2f} s -> ratio "
+              f"{pdf_s / reference_s:.2f} (target <= 0.15)")
+        print(f"PDF recompile after a one-chapter edit, same process: {pdf_incr_s:.2f} s (target <= 0.5 s)")
     print(f"Incremental EPUB recompile: {incr_s:.3f} s (target < 0.3 s); no-change recompile {warm_s:.3f} s")
     return 0
 

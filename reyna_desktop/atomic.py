@@ -31,7 +31,7 @@ def atomic_write(path: Path, data: bytes, *, mode: int = 0o600) -> None:
 
 @contextmanager
 def atomic_path(path: Path, *, mode: int = 0o600) -> Iterator[Path]:
-    """A temp path beside `path` for a writer that wants a file name (WeasyPrint, EbookLib);
+    """A temp path beside `path` for a writer that wants a file name (EbookLib);
     it replaces `path` only when the block succeeds, and is removed when it fails."""
     path = Path(path)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # ISO 639-1 codes (all 184), plus a few common three-letter ones without a two-letter code.
 _ISO_639_1 = set(
@@ -48,3 +49,28 @@ def resolve(code: str | None, warnings: list[str], where: str) -> str:
         return code
     warnings.append(f"{where}: language {code!r} is not a known language code; using 'en' instead")
     return "en"
+
+
+RIGHT_TO_LEFT = {"ar", "he", "fa", "ur", "yi", "ps", "dv", "ug", "ckb", "sd", "syr", "iw"}
+
+
+def direction(code: str) -> str:
+    """The writing direction of a language: "rtl" for Arabic, Hebrew, Persian, ..., else "ltr"."""
+    return "rtl" if primary(code) in RIGHT_TO_LEFT else "ltr"
+
+
+def region(code: str) -> str:
+    """The region of a tag ("ch" for "de-CH", "" for "en" or "zh-Hans")."""
+    parts = code.split("-")
+    return parts[1].lower() if len(parts) > 1 and len(parts[1]) == 2 and parts[1].isalpha() else ""
+
+
+def text_direction(text: str) -> str | None:
+    """The direction of the first strongly directional letter (as HTML's dir="auto"), None if none."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None

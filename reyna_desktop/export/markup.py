@@ -1,7 +1,8 @@
 """Markdown to XHTML for one division: markdown-it-py with raw HTML off (text stays text).
 
 What it adds to CommonMark: footnotes (ids made unique per division), smart quotes and
-dashes in the book's language, scene breaks (a thematic break becomes the separator),
+dashes in the book's language, ``dir`` on paragraphs written the other way from the book's
+language (an Arabic paragraph in an English book), scene breaks (a thematic break becomes the separator),
 index terms the writer marks as ``{^term}`` or ``{^shown text|Index entry}``, and images
 named by blob id (``![alt](blob:ID)``) or by the file name of an image in the book.
 Problems become warnings saying where; nothing in the text can make the output invalid.
@@ -27,7 +28,7 @@ from reyna_desktop.export import language
 from reyna_desktop.export.manuscript import ImageRef
 from reyna_desktop.store.text import word_count
 
-RENDER_VERSION = "markup-5"  # 5: counts by store.text.word_count (CJK by character)
+RENDER_VERSION = "markup-6"  # 6: counts by store.text.word_count (CJK by character); paragraph dir
 LONG_PARAGRAPH = 20_000
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
@@ -66,6 +67,7 @@ def render(
     tokens = md.parse(text, env)
     tokens = _drop_leading_heading(tokens, drop_heading)
     _adjust(tokens, images, env, where, warnings)
+    _mark_direction(tokens, language.direction(lang))
     body = md.renderer.render(tokens, md.options, env)
     return Rendered(body, env["index"], warnings, word_count(text), env["images"])
 
@@ -161,6 +163,15 @@ def _adjust(
             token.children = _adjust_inline(token.children, images, env, where, warnings)
             if i > 0 and tokens[i - 1].type == "paragraph_open" and [c.type for c in token.children] == ["image"]:
                 tokens[i - 1].attrSet("class", "image")  # a picture on its own: centred, no indent
+
+
+def _mark_direction(tokens: list[Token], book_direction: str) -> None:
+    """A paragraph or heading written the other way from the book's language gets its own ``dir``."""
+    for i, token in enumerate(tokens[:-1]):
+        if token.type in ("paragraph_open", "heading_open") and tokens[i + 1].type == "inline":
+            direction = language.text_direction(tokens[i + 1].content)
+            if direction is not None and direction != book_direction:
+                token.attrSet("dir", direction)
 
 
 def _adjust_inline(

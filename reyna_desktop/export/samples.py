@@ -137,3 +137,31 @@ def make_sample_album(store: Store, name: str = "Harbour Songs") -> str:
         track = first[0] if n == 0 and first else store.buckets.create(f"Track {n + 1}", "track", parent_id=tracks.id)
         store.blobs.create({"source": source}, schema_id=CHORDPRO, bucket_ids=[track.id])
     return album.id
+
+
+# Public-domain or freely reproducible text in other scripts, for tests and sample pages:
+# zh: the Analects (論語) 1.1; ja: Natsume Sōseki, 吾輩は猫である (1905, Aozora Bunko);
+# ru: Leo Tolstoy, Анна Каренина (1878); ar and he: the Universal Declaration of Human Rights,
+# article 1 (the UN's own translations, free to reproduce).
+WORLD_TEXTS = {
+    "zh": ("學而", "子曰：學而時習之，不亦說乎？有朋自遠方來，不亦樂乎？人不知而不慍，不亦君子乎？\n\n"
+                   "有子曰：其為人也孝弟，而好犯上者，鮮矣；不好犯上，而好作亂者，未之有也。"),
+    "ja": ("吾輩は猫である", "吾輩は猫である。名前はまだ無い。\n\n"
+                        "どこで生れたかとんと見当がつかぬ。何でも薄暗いじめじめした所でニャーニャー泣いていた事だけは記憶している。"),
+    "ru": ("Анна Каренина", "Все счастливые семьи похожи друг на друга, каждая несчастливая семья несчастлива "
+                          "по-своему.\n\nВсё смешалось в доме Облонских."),
+    "ar": ("المادة الأولى", "يولد جميع الناس أحرارًا متساوين في الكرامة والحقوق. وقد وهبوا عقلاً وضميرًا وعليهم أن "
+                          "يعامل بعضهم بعضًا بروح الإخاء."),
+    "he": ("סעיף א", "כל בני אדם נולדו בני חורין ושווים בערכם ובזכויותיהם. כולם חוננו בתבונה ובמצפון, "
+                    "לפיכך חובה עליהם לנהוג איש ברעהו ברוח של אחוה."),
+}
+
+
+def make_language_book(store: Store, lang: str, chapters: dict[str, str], title: str = "") -> str:
+    """A book in language `lang` with one chapter per (title, Markdown text) pair."""
+    book = store.buckets.create(title or f"Book ({lang})", "book", metadata={
+        "title": title or f"Book ({lang})", "author": "Sample Writer", "language": lang, "publication_date": "2025"})
+    for heading, text in chapters.items():
+        chapter = store.buckets.create(heading, "chapter", parent_id=book.id)
+        store.blobs.create({"content": text, "role": "draft"}, bucket_ids=[chapter.id])
+    return book.id

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from reyna_desktop.export import CompileResult, compile_bucket
+from reyna_desktop.export import CompileResult, compile_bucket, typesetter
 from reyna_desktop.export.samples import make_generated_book, make_sample_book
 from reyna_desktop.store import Store
 
@@ -138,3 +138,17 @@ def test_metadata_and_pdfa_variant(pdfs: Pdfs) -> None:
     xmp = subprocess.run(["pdfinfo", "-meta", str(pdfs.pdfa.path)], capture_output=True, text=True,
                          check=True).stdout
     assert re.search(r"pdfaid:part(>|=\")3", xmp) and re.search(r"pdfaid:conformance(>|=\")B", xmp), xmp
+
+
+def test_a_recompile_in_the_same_process_reuses_the_compiler_and_shows_the_edit(store: Store, tmp_path: Path) -> None:
+    book, chapters = make_generated_book(store, chapters=3, words=1_500, parts=1)
+    first = compile_bucket(store, book, "pdf", tmp_path / "a.pdf")
+    engine = typesetter.shared()
+    draft = store.blobs.in_bucket(chapters[1])[0]
+    text = store.blobs.data(draft.id)["content"]
+    store.blobs.update(draft.id, {"content": "A freshly edited opening line.\n\n" + text, "role": "draft"})
+    second = compile_bucket(store, book, "pdf", tmp_path / "b.pdf")
+    assert typesetter.shared() is engine  # one typst.Compiler for the process
+    before = subprocess.run(["pdftotext", str(first.path), "-"], capture_output=True, text=True, check=True).stdout
+    after = subprocess.run(["pdftotext", str(second.path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "freshly edited" not in before and "A freshly edited opening line." in after

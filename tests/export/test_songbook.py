@@ -46,6 +46,7 @@ def test_chords_sit_above_their_syllables(store: Store, tmp_path: Path) -> None:
     text = subprocess.run(["pdftotext", "-f", "3", "-l", "3", str(result.path), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "CHORUS" in text.upper() and "Capo 2" in text and "e|---0---3---|" in text
+    assert text.count("lighthouse of") == 2 and "CHORUS (REPEAT)" in text  # {chorus} prints it again
 
 
 def test_transposed_songbook(store: Store, tmp_path: Path) -> None:

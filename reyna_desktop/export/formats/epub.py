@@ -4,6 +4,9 @@ Layout inside the container (all XHTML in one folder, so every link is a plain r
 ``cover.xhtml``, ``title.xhtml``, ``copyright.xhtml``, ``dedication.xhtml``, ``nav.xhtml``,
 ``div001.xhtml``…, ``index.xhtml``, ``style/book.css``, ``fonts/*``, ``images/*``. The cover page is
 linear (EPUBCheck 5 flags an unreachable non-linear cover, OPF-096). A NCX is written for old readers.
+Every page carries the book's ``lang``/``xml:lang``; a right-to-left book also ``dir="rtl"`` and a
+right-to-left page progression. The stylesheet names font fallbacks by language (CJK, Arabic, Hebrew):
+those fonts are too large to embed, so the reading system's own are used.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import Any
 
 from ebooklib import epub
 
-from reyna_desktop.export import fonts
+from reyna_desktop.export import fonts, language
 from reyna_desktop.export.book import RenderedBook, RenderedDivision
 from reyna_desktop.export.formats import common
 from reyna_desktop.export.formats.common import esc
@@ -35,6 +38,9 @@ def write(book: RenderedBook, out: Path) -> None:
     eb.set_identifier(meta.identifier)
     eb.set_title(meta.title)
     eb.set_language(book.lang)
+    direction = language.direction(book.lang)
+    if direction == "rtl":
+        eb.set_direction("rtl")  # the spine's page-progression-direction
     if meta.author:
         eb.add_author(meta.author, file_as=meta.author_file_as or _file_as(meta.author), role="aut", uid="creator")
     for name, value in (("description", meta.description), ("rights", meta.rights), ("publisher", meta.publisher),
@@ -61,7 +67,8 @@ def write(book: RenderedBook, out: Path) -> None:
     spine: list[Any] = []
 
     def page(uid: str, name: str, title: str, body: str) -> epub.EpubHtml:
-        item = epub.EpubHtml(uid=uid, file_name=name, title=title, lang=book.lang, content=_doc(body))
+        item = epub.EpubHtml(uid=uid, file_name=name, title=title, lang=book.lang, content=_doc(body),
+                             direction=direction if direction == "rtl" else None)
         item.add_item(css)
         eb.add_item(item)
         spine.append(item)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+from reyna_desktop.export import language
 from reyna_desktop.export.book import RenderedBook
 from reyna_desktop.export.formats import common
 from reyna_desktop.export.formats.common import esc
@@ -38,7 +39,9 @@ def render(book: RenderedBook) -> str:
     if meta.description:
         head += f'<meta name="description" content="{esc(meta.description)}" />\n'
     css = common.export_resource("epub.css") + common.export_resource("html.css")
-    return (f'<!DOCTYPE html>\n<html lang="{esc(book.lang)}">\n<head>\n{head}<style>\n{css}</style>\n</head>\n'
+    direction = ' dir="rtl"' if language.direction(book.lang) == "rtl" else ""
+    return (f'<!DOCTYPE html>\n<html lang="{esc(book.lang)}"{direction}>\n'
+            f'<head>\n{head}<style>\n{css}</style>\n</head>\n'
             f"<body>\n<main>\n{body}</main>\n</body>\n</html>\n")
 
 

@@ -1,28 +1,22 @@
-"""A print-ready PDF with WeasyPrint: trim size, mirrored margins, running headers, real footnotes.
+"""A print-ready PDF typeset by Typst: trim size, mirrored margins, running heads, real footnotes.
 
-The document is one HTML file: title page, copyright page, dedication, contents (page numbers by
-CSS ``target-counter``), the divisions, the index. ``resources/export/print.css`` holds the design;
-the block made here sets what varies per book (page size, margins, fonts, header texts). Fonts come
-from ``resources/fonts`` so every one is embedded; PDF/A-3b is an option (``pdf_variant``).
+The book goes to ``resources/export/book.typ`` as data (see ``book_data``): metadata, options,
+each division's body as a node tree (``export.doctree``), the index. The template holds the
+design: title, copyright and dedication pages, contents with page numbers, parts and chapters
+in the PDF outline, chapter openings on a new (optionally odd) page without running heads,
+hyphenation by the book's language, footnotes, images, the index, a cover page when the book
+has a cover image. Every font is a shipped OFL font or an installed script font, all embedded;
+PDF/A and PDF/UA are options (``pdf_variant``).
 """
 
 from __future__ import annotations
 
-import logging
-import re
-import tempfile
 from pathlib import Path
+from typing import Any
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-
-from reyna_desktop.export import fonts
-from reyna_desktop.export.book import RenderedBook, RenderedDivision
-from reyna_desktop.export.formats import common
-from reyna_desktop.export.formats.common import esc
-
-# WeasyPrint says, once per font, that it subsets with fontTools; that is fine for us.
-logging.getLogger("weasyprint").addFilter(lambda record: "HarfBuzz-Subset" not in record.getMessage())
+from reyna_desktop.export import doctree, fonts, language, script_fonts, typesetter
+from reyna_desktop.export.book import RenderedBook
+from reyna_desktop.export.manuscript import ImageRef
 
 # Margins in inches: (top, bottom, inner, outer) by trim size.
 MARGINS = {
@@ -31,99 +25,86 @@ MARGINS = {
     "a5": (0.7, 0.75, 0.8, 0.55),
     "letter": (1.0, 1.0, 1.125, 0.875),
 }
-_FOOTNOTE_ITEM = re.compile(
-    r'<li id="(fn-[^"]+)" class="footnote-item">(.*?)</li>', re.DOTALL
-)
-_FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref"><a href="#(fn-[^"]+)" id="[^"]+">\[[^\]]*\]</a></sup>')
-_FOOTNOTE_BLOCK = re.compile(r'<hr class="footnotes-sep" />\s*<section class="footnotes">.*?</section>\s*', re.DOTALL)
-_BACKREF = re.compile(r'\s*<a href="#fnref-[^"]+" class="footnote-backref">.*?</a>')
 
 
 def write(book: RenderedBook, out: Path) -> None:
-    with tempfile.TemporaryDirectory(prefix="reyna-pdf-") as folder:
-        base = Path(folder)
-        (base / "images").mkdir()
-        for ref in book.images():
-            (base / ref.href).write_bytes(book.load_image(ref))
-        font_config = FontConfiguration()
-        html = HTML(string=document(book), base_url=str(base) + "/")
-        stylesheets = [CSS(string=page_css(book), font_config=font_config),
-                       CSS(string=common.export_resource("print.css"), font_config=font_config)]
-        variant = book.options.pdf_variant
-        html.write_pdf(out, stylesheets=stylesheets, font_config=font_config, pdf_variant=variant,
-                       uncompressed_pdf=False, pdf_identifier=book.meta.identifier.encode() if variant else None)
+    engine = typesetter.shared()
+    images: dict[str, bytes] = {}
+    data = book_data(book, engine, images)
+    warn_uncovered(book)
+    pdf, warnings = engine.typeset("book.typ", data, images, book.options.pdf_variant)
+    book.warnings.extend(f"PDF: {w}" for w in warnings)
+    out.write_bytes(pdf)  # `out` is already the compiler's temp file
 
 
-def document(book: RenderedBook) -> str:
-    meta = book.meta
-    parts = [common.title_page(meta), common.copyright_page(meta), common.dedication_page(meta)]
-    if book.options.include_toc:
-        parts.append(toc(book))
-    parts += [_with_footnotes(common.division_html(rd, heading_id=rd.anchor)) for rd in book.divisions]
-    if book.options.include_index and book.index():
-        parts.append(common.index_html(book, lambda d, anchor: f"#{anchor}", page_refs=True))
-    head = f"<title>{esc(meta.title)}</title>\n"
-    for name, value in (("author", meta.author), ("description", meta.description),
-                        ("dcterms.created", meta.publication_date)):
-        if value:
-            head += f'<meta name="{name}" content="{esc(value)}" />\n'
-    return (f'<!DOCTYPE html>\n<html lang="{esc(book.lang)}">\n<head>\n<meta charset="utf-8" />\n{head}</head>\n'
-            f'<body>\n{"".join(parts)}</body>\n</html>\n')
+def book_data(book: RenderedBook, engine: typesetter.Typesetter, images: dict[str, bytes]) -> dict[str, Any]:
+    """Everything the template lays out, as JSON-ready data; `images` fills with the files it names."""
+    o, meta = book.options, book.meta
 
+    def image_path(ref: ImageRef) -> str:
+        content = book.load_image(ref)
+        name = typesetter.image_name(content, ref.ext)
+        images[name] = content
+        return "/" + name
 
-def toc(book: RenderedBook) -> str:
-    items = [_toc_item(rd) for rd in book.divisions]
-    if book.options.include_index and book.index():
-        items.append('<li class="toc-back depth-1"><a href="#index">Index</a></li>')
-    return '<nav class="toc" role="doc-toc">\n<h1>Contents</h1>\n<ol>\n' + "\n".join(items) + "\n</ol>\n</nav>\n"
-
-
-def _toc_item(rd: RenderedDivision) -> str:
-    d = rd.division
-    return f'<li class="toc-{d.kind} depth-{d.depth}"><a href="#{rd.anchor}">{esc(d.heading)}</a></li>'
-
-
-def page_css(book: RenderedBook) -> str:
-    """What varies per book: trim size, mirrored margins, fonts, running headers, hyphenation."""
-    o = book.options
+    paths = {ref.href: image_path(ref) for ref in book.images()}
     width, height = o.trim_inches
     top, bottom, inner, outer = MARGINS[o.trim_size]
-    shipped = fonts.family(o.body_font) or fonts.family(fonts.SERIF)
-    faces = fonts.font_face_css([*shipped, *fonts.family("Liberation Mono")], lambda f: f.path.as_uri())
-    family = f'"{o.body_font}", "{fonts.SERIF}", serif'
-    author, title = _css_string(book.meta.author or book.meta.title), _css_string(book.meta.title)
-    header = "font-size: 8.5pt; font-variant: small-caps; letter-spacing: 0.06em;"
-    return f"""{faces}
-@page {{ size: {width}in {height}in; margin: {top}in {outer}in {bottom}in {inner}in; }}
-@page :left {{ margin-left: {outer}in; margin-right: {inner}in;
-  @top-left {{ content: counter(page); font-size: 9pt; }}
-  @top-center {{ content: {author}; {header} }} }}
-@page :right {{ margin-left: {inner}in; margin-right: {outer}in;
-  @top-right {{ content: counter(page); font-size: 9pt; }}
-  @top-center {{ content: {title}; {header} }} }}
-html {{ font-family: {family}; font-size: {o.font_size_pt}pt; }}
-p, li, blockquote {{ hyphens: {"auto" if o.hyphenate else "manual"}; }}
-section.chapter, section.front, section.back, section.index {{
-  break-before: {"right" if o.recto_chapters else "page"}; }}
-"""
+    index = book.index() if o.include_index else []
+    body_font = o.body_font if fonts.family(o.body_font) else fonts.SERIF
+    latin = list(dict.fromkeys([engine.family(body_font), engine.family(fonts.SERIF)]))
+    chain: list[str | dict[str, str]] = list(latin)
+    if language.primary(book.lang) in script_fonts.CJK_LANGUAGES:
+        # Latin letters in Garamond, but CJK punctuation (full-width quotes, commas) from the CJK font.
+        chain = [{"name": name, "covers": "latin-in-cjk"} for name in latin]
+    chain += [f.family for f in script_fonts.fallbacks(book.lang)]
+    return {
+        "meta": {
+            "title": meta.title, "subtitle": meta.subtitle, "author": meta.author, "publisher": meta.publisher,
+            "isbn": meta.isbn, "rights": meta.rights, "description": meta.description,
+            "year": meta.publication_date[:4],
+            "dedication": [p.strip() for p in meta.dedication.split("\n") if p.strip()],
+            "cover": image_path(meta.cover) if meta.cover else None,
+            "cover_alt": meta.cover.alt if meta.cover else "",
+        },
+        "lang": language.primary(book.lang), "region": language.region(book.lang),
+        "dir": language.direction(book.lang),
+        "fonts": chain, "mono": engine.family("Liberation Mono"),
+        "page": {"width": width, "height": height, "top": top, "bottom": bottom, "inner": inner, "outer": outer},
+        "font_size": o.font_size_pt, "hyphenate": o.hyphenate, "recto": o.recto_chapters, "toc": o.include_toc,
+        "divisions": [
+            {"kind": rd.division.kind, "depth": rd.division.depth, "heading": rd.division.heading,
+             "anchor": rd.anchor,
+             "body": _with_image_paths(doctree.tree(rd.body.html), paths) if rd.body.images
+             else doctree.tree(rd.body.html)}
+            for rd in book.divisions
+        ],
+        "index": [
+            {"term": entry.term,
+             # one page number per chapter: "9, 9" helps nobody
+             "places": list({id(d): anchor for d, anchor in reversed(entry.places)}.values())[::-1]}
+            for entry in index
+        ],
+    }
 
 
-def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+def warn_uncovered(book: RenderedBook) -> None:
+    """A script no font has would print as empty boxes: say which, and where."""
+    shipped = [book.options.body_font, fonts.SERIF]
+    for rd in book.divisions:
+        texts = [rd.division.heading, rd.body.html]
+        for script, sample in script_fonts.uncovered(texts, shipped, book.lang).items():
+            book.warnings.append(f"{rd.division.where}: no installed font has the {script} script "
+                                 f"({sample}); those characters print as empty boxes in the PDF")
 
 
-def _with_footnotes(section: str) -> str:
-    """Move markdown-it's end-of-chapter notes to their calls, as CSS footnotes at the page foot."""
-    notes = {m.group(1): _BACKREF.sub("", m.group(2)).strip() for m in _FOOTNOTE_ITEM.finditer(section)}
-    if not notes:
-        return section
-    section = _FOOTNOTE_BLOCK.sub("", section)
-
-    def call(match: re.Match[str]) -> str:
-        body = notes.pop(match.group(1), None)
-        if body is None:
-            return ""
-        body = re.sub(r"^<p>|</p>$", "", body).replace("</p>\n<p>", " ")
-        return f'<span class="footnote">{body}</span>'
-
-    return _FOOTNOTE_REF.sub(call, section)
+def _with_image_paths(nodes: list[doctree.Node], paths: dict[str, str]) -> list[doctree.Node]:
+    """Point each image at its file in the typesetter's work folder (a copy: the tree is cached)."""
+    out: list[doctree.Node] = []
+    for node in nodes:
+        if isinstance(node, dict):
+            node = {**node, "c": _with_image_paths(node["c"], paths)}
+            if node["t"] == "img":
+                node["src"] = paths.get(node.get("src", ""), "")
+        out.append(node)
+    return out
