@@ -7,7 +7,9 @@ context to the file's size: llama.cpp maps the whole file and allocates the cach
 
 from __future__ import annotations
 
+import mmap
 import os
+import struct
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -53,27 +55,22 @@ def read_gguf_info(path: Path) -> GGUFInfo:
     """The metadata of a GGUF file; raise NotAModel when it is not GGUF or is cut short."""
     path = Path(path)
     try:
-        with path.open("rb") as handle:
-            magic = handle.read(4)
         size = path.stat().st_size
+        with path.open("rb") as handle:
+            if handle.read(4) != GGUF_MAGIC:
+                raise NotAModel(f"{path} is not a GGUF model (it does not start with 'GGUF')")
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                header = _Header(data)
+                fields, tensors_end = header.read()
     except OSError as exc:
         raise NotAModel(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    if magic != GGUF_MAGIC:
-        raise NotAModel(f"{path} is not a GGUF model (it does not start with 'GGUF')")
-    from gguf import GGUFReader
-
-    try:
-        reader = GGUFReader(str(path), "r")
-    except (ValueError, IndexError, OSError, KeyError) as exc:
-        # The reader walks the header and tensor table; a file cut inside them fails here.
-        raise NotAModel(f"{path} is a damaged or truncated GGUF file ({exc})") from exc
-    end = max((t.data_offset + int(t.n_bytes) for t in reader.tensors), default=reader.data_offset)
-    if end > size:
+    except (struct.error, ValueError, KeyError, UnicodeDecodeError) as exc:
+        raise NotAModel(f"{path} is a damaged or truncated GGUF file: its header cannot be read ({exc})") from exc
+    if tensors_end > size:
         raise NotAModel(
-            f"{path} is truncated: its tensors need {end} bytes but the file has {size} "
-            f"({100 * size / end:.1f}% of it); download or copy it again"
+            f"{path} is truncated: its tensors need {tensors_end} bytes but the file has {size} "
+            f"({100 * size / tensors_end:.1f}% of it); download or copy it again"
         )
-    fields = {name: _field_value(field) for name, field in reader.fields.items()}
     arch = str(fields.get("general.architecture", ""))
 
     def number(key: str, default: int = 0) -> int:
@@ -88,15 +85,94 @@ def read_gguf_info(path: Path) -> GGUFInfo:
         context_length=number("context_length"), block_count=number("block_count"), embedding_length=embedding,
         head_count=head_count, head_count_kv=number("attention.head_count_kv", head_count),
         key_length=number("attention.key_length", head_dim), value_length=number("attention.value_length", head_dim),
-        chat_template=str(fields.get("tokenizer.chat_template", "")), tensor_count=len(reader.tensors),
+        chat_template=str(fields.get("tokenizer.chat_template", "")), tensor_count=header.tensor_count,
     )
 
 
-def _field_value(field: Any) -> Any:
-    try:
-        return field.contents()
-    except (ValueError, IndexError, UnicodeDecodeError):
-        return None
+class _Header:
+    """A walk over a GGUF header (v2/v3, little-endian) using the gguf package's type tables.
+
+    gguf's own GGUFReader builds a numpy view per vocabulary entry, which takes tens of seconds
+    for a 262k-token vocabulary; this keeps scalars and short arrays and skips the long ones.
+    """
+
+    KEEP_ARRAY_ITEMS = 1024
+
+    def __init__(self, data: mmap.mmap) -> None:
+        self.data = data
+        self.at = 4
+        self.tensor_count = 0
+
+    def read(self) -> tuple[dict[str, Any], int]:
+        """The key/value fields, and the byte where the last tensor's data ends."""
+        from gguf import GGML_QUANT_SIZES, GGUF_DEFAULT_ALIGNMENT, GGMLQuantizationType
+
+        version, self.tensor_count, kv_count = self._unpack("<IQQ")
+        if version not in (2, 3):
+            raise ValueError(f"GGUF version {version} is not supported")
+        fields: dict[str, Any] = {}
+        for _ in range(kv_count):
+            key = self._string()
+            (kind,) = self._unpack("<I")
+            fields[key] = self._value(kind)
+        end = 0
+        for _ in range(self.tensor_count):
+            self._string()
+            (n_dims,) = self._unpack("<I")
+            dims = self._unpack(f"<{n_dims}Q")
+            kind, offset = self._unpack("<IQ")
+            block, type_size = GGML_QUANT_SIZES[GGMLQuantizationType(kind)]
+            elements = 1
+            for dim in dims:
+                elements *= dim
+            end = max(end, offset + elements // block * type_size)
+        alignment = int(fields.get("general.alignment", GGUF_DEFAULT_ALIGNMENT))
+        data_start = -(-self.at // alignment) * alignment
+        return fields, data_start + end
+
+    def _unpack(self, fmt: str) -> tuple[Any, ...]:
+        values = struct.unpack_from(fmt, self.data, self.at)
+        self.at += struct.calcsize(fmt)
+        return values
+
+    def _string(self) -> str:
+        (length,) = self._unpack("<Q")
+        if self.at + length > len(self.data):
+            raise ValueError("a string runs past the end of the file")
+        text = self.data[self.at:self.at + length].decode("utf-8")
+        self.at += length
+        return text
+
+    def _value(self, kind: int) -> Any:
+        from gguf import GGUFValueType
+
+        value_type = GGUFValueType(kind)
+        if value_type == GGUFValueType.STRING:
+            return self._string()
+        if value_type == GGUFValueType.ARRAY:
+            item_kind, count = self._unpack("<IQ")
+            items = [self._value(item_kind) for _ in range(min(count, self.KEEP_ARRAY_ITEMS))]
+            self._skip(item_kind, count - len(items))
+            return items
+        (value,) = self._unpack("<" + _SCALAR_FORMATS[kind])
+        return bool(value) if value_type == GGUFValueType.BOOL else value
+
+    def _skip(self, kind: int, count: int) -> None:
+        if kind in _SCALAR_FORMATS:
+            self.at += struct.calcsize(_SCALAR_FORMATS[kind]) * count
+            return
+        if kind != 8:  # arrays of arrays: walk them
+            for _ in range(count):
+                self._value(kind)
+            return
+        for _ in range(count):  # strings (the vocabulary): only their lengths are read
+            self.at += 8 + struct.unpack_from("<Q", self.data, self.at)[0]
+        if self.at > len(self.data):
+            raise ValueError("an array runs past the end of the file")
+
+
+# GGUFValueType -> struct format (the numbering is the GGUF spec's, as in gguf.GGUFValueType)
+_SCALAR_FORMATS = {0: "B", 1: "b", 2: "H", 3: "h", 4: "I", 5: "i", 6: "f", 7: "?", 10: "Q", 11: "q", 12: "d"}
 
 
 def kv_cache_bytes(info: GGUFInfo, n_ctx: int) -> int:
