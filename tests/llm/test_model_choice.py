@@ -26,7 +26,8 @@ def test_chat_goes_through_the_template_in_the_gguf_metadata(template_model_path
     try:
         assert backend.has_chat_template and read_gguf_info(template_model_path).has_chat_template
         prompt = backend.chat_prompt(MESSAGES)
-        assert prompt == "<bos><start_of_turn>user\nWrite one sentence about the sea.<end_of_turn>\n<start_of_turn>model"
+        assert prompt == ("<bos><start_of_turn>user\nWrite one sentence about the sea.<end_of_turn>\n"
+                          "<start_of_turn>model")
         chat = backend.chat(MESSAGES, max_tokens=8, temperature=0.0, seed=7, repeat_penalty=1.0)
         # The same prompt given as tokens (special markers as tokens, as a chat handler does) gives the same text.
         tokens = backend._llm.tokenize(prompt.encode(), add_bos=False, special=True)
