@@ -107,8 +107,8 @@ def gpu_offload_supported() -> bool:
 
 def accelerator_text() -> str:
     if gpu_offload_supported():
-        return "this llama.cpp build can offload layers to a GPU (set GPU layers)"
-    return "this llama.cpp build is CPU-only: GPU layers have no effect"
+        return "This llama.cpp build can offload layers to a GPU (set GPU layers)"
+    return "This llama.cpp build is CPU-only: GPU layers have no effect"
 
 
 @dataclass
