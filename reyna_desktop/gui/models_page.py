@@ -72,6 +72,8 @@ class ModelsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.details = QLabel("Select a model to see what it is good for.")
+        self.details.setWordWrap(True)
 
         self.download_button = QPushButton("Download")
         self.download_button.clicked.connect(self.start_download)
@@ -105,6 +107,7 @@ class ModelsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.machine_label)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.details)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
@@ -166,6 +169,13 @@ class ModelsPage(QWidget):
     def _selection_changed(self) -> None:
         entry = self.selected_entry()
         busy = self.download is not None
+        if entry is not None:
+            checked = ("Size and sha256 pinned" if entry.verified else
+                       "Size and sha256 not verified in the catalogue: the download is checked as GGUF and its "
+                       "sha256 recorded")
+            self.details.setText(f"<b>{entry.name}</b>: {entry.good_for} Chat template: {entry.template}. "
+                                 f"Needs about {entry.ram_gb:g} GB of RAM at {entry.context_default} tokens of "
+                                 f"context. {checked}.")
         installed = self.table.item(self.table.currentRow(), 5) if entry else None
         can_download = entry is not None and not entry.bundled and not busy and (
             installed is None or installed.text() != "installed")
