@@ -23,12 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reyna_desktop.llm.catalogue import load_catalogue  # noqa: E402
-from reyna_desktop.llm.downloads import Download, Progress  # noqa: E402
-from reyna_desktop.llm.factory import release_shared, shared_backend  # noqa: E402
-from reyna_desktop.llm.model_files import default_model_path  # noqa: E402
-from reyna_desktop.settings import Settings, load_settings, save_settings  # noqa: E402
-from tests.llm.model_server import ModelServer  # noqa: E402
+from reyna_desktop.llm.catalogue import load_catalogue
+from reyna_desktop.llm.downloads import Download, Progress
+from reyna_desktop.llm.factory import release_shared, shared_backend
+from reyna_desktop.llm.model_files import default_model_path
+from reyna_desktop.settings import Settings, load_settings, save_settings
+from tests.llm.model_server import ModelServer
 
 PROMPT = "The old lighthouse keeper climbed the stairs every night to"
 
