@@ -201,6 +201,11 @@ class ModelsPage(QWidget):
                        on_error=self._download_failed)
         self._selection_changed()
 
+    def pause_download(self) -> None:
+        """Pause a running download (the dialog closes): it resumes from the partial file next time."""
+        if self.download is not None:
+            self.download.pause()
+
     def _show_progress(self, progress: Progress) -> None:
         if progress.fraction is not None:
             self.progress.setValue(int(progress.fraction * 1000))

@@ -197,6 +197,10 @@ class SettingsDialog(QDialog):
         self.test_button.setEnabled(True)
         self.test_result.setText(message)
 
+    def done(self, result: int) -> None:
+        self.models_page.pause_download()  # a download must not outlive the page showing it
+        super().done(result)
+
     def save(self) -> None:
         settings = self.result_settings()
         if settings is None:

@@ -281,7 +281,11 @@ class Download:
         if self.size is not None and size != self.size:
             self._discard(part)
             raise DownloadError(f"{self.target.name}: got {size} bytes, expected {self.size}; the file was deleted")
-        self.computed_sha256 = sha256_file(part, self._cancel)
+        try:
+            self.computed_sha256 = sha256_file(part, self._cancel)
+        except DownloadStopped:
+            self._discard(part)
+            raise
         if self.sha256 and self.computed_sha256 != self.sha256:
             self._discard(part)
             raise DownloadError(f"{self.target.name}: sha256 mismatch (expected {self.sha256}, got "
