@@ -203,7 +203,11 @@ def total_ram() -> int:
 
 
 def check_memory(info: GGUFInfo, n_ctx: int, available: int | None = None) -> None:
-    """Refuse, with the numbers, a model that would not fit in the memory available now."""
+    """Refuse, with the numbers, a model that would not fit in the memory available now, or a
+    context longer than the model was trained for (it would answer garbage past that)."""
+    if info.context_length and n_ctx > info.context_length:
+        raise LLMError(f"{Path(info.path).name} was trained for {info.context_length} tokens of context; "
+                       f"the context size {n_ctx} in Settings is longer: lower it to {info.context_length} or less")
     need = estimate_ram(info, n_ctx)
     have = available_ram() if available is None else available
     if need > have:

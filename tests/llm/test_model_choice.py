@@ -69,3 +69,5 @@ def test_a_model_that_does_not_fit_is_refused_with_the_numbers(model_path: Path)
     with pytest.raises(LLMError, match=r"needs about 0\.\d\d GiB of RAM at a context of 4096 tokens \(0\.24 GiB of "
                                        r"weights \+ 0\.\d\d GiB of KV cache\) but only 0\.10 GiB is available"):
         check_memory(info, 4096, available=105 * 1024**2)
+    with pytest.raises(LLMError, match="was trained for 32768 tokens of context; the context size 65536"):
+        check_memory(info, 65536, available=need * 100)
