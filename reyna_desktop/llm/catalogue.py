@@ -31,6 +31,7 @@ class CatalogueEntry(BaseModel):
     size_bytes: int = Field(gt=0)
     sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
     verified: bool = False
+    checked_from: str = ""  # where a pinned size and sha256 came from
     licence: str
     context_length: int = Field(gt=0)
     context_default: int = Field(2048, gt=0)
