@@ -122,16 +122,16 @@ class SettingsDialog(QDialog):
         self.resize(900, 640)
         self.validate()
 
-    def _pair(self, first: QWidget, second: QWidget) -> QWidget:
+    def _pair(self, first: QWidget, second: QWidget, *, stretch_first: bool = False) -> QWidget:
         box = QWidget()
         layout = QHBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(first)
-        layout.addWidget(second, 1)
+        layout.addWidget(first, 1 if stretch_first else 0)
+        layout.addWidget(second, 0 if stretch_first else 1)
         return box
 
     def _row(self, form: QFormLayout, label: str, key: str, field: QWidget, extra: QWidget | None = None) -> None:
-        box, error = with_error(self._pair(field, extra) if extra else field)
+        box, error = with_error(self._pair(field, extra, stretch_first=True) if extra else field)
         self.errors[key] = error
         form.addRow(label, box)
 
