@@ -20,10 +20,14 @@ from reyna_desktop.errors import ReynaError
 
 log = logging.getLogger(__name__)
 
+ModelTask = Literal["expansion", "chat"]
+MODEL_TASKS: tuple[ModelTask, ...] = ("expansion", "chat")
+
 
 class LLMSettings(BaseModel):
     backend: Literal["embedded", "openai"] = "embedded"
-    model_path: str = ""  # empty: the embedded default model (Gemma 3 270M)
+    model_path: str = ""  # empty: the embedded default model (Gemma 3 270M); used for expansion
+    chat_model_path: str = ""  # chat and summaries; empty: the same model as model_path
     base_url: str = "http://127.0.0.1:8080/v1"
     api_key: str = ""
     remote_model: str = ""
@@ -43,12 +47,22 @@ class LLMSettings(BaseModel):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
-    @field_validator("model_path")
+    @field_validator("model_path", "chat_model_path")
     @classmethod
     def _model_path(cls, value: str) -> str:
         if value and not value.lower().endswith(".gguf"):
             raise ValueError("must be a .gguf file")
         return value
+
+    def for_task(self, task: ModelTask) -> LLMSettings:
+        """These settings with `model_path` set to the model chosen for `task`."""
+        if task == "chat" and self.chat_model_path:
+            return self.model_copy(update={"model_path": self.chat_model_path})
+        return self
+
+    def with_model(self, task: ModelTask, path: str) -> LLMSettings:
+        """These settings with `path` chosen for `task` (`reyna models use`)."""
+        return self.model_copy(update={"model_path" if task == "expansion" else "chat_model_path": path})
 
 
 class EditorSettings(BaseModel):

@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "safety_commands",
     "compile_commands",
     "import_commands",
+    "model_commands",
 ]
 
 

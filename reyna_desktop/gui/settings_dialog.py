@@ -1,5 +1,7 @@
-"""Settings: data folder, model (embedded, a GGUF file or an OpenAI-compatible server), threads,
-context, GPU layers, autosave delay, editor font. Every field shows its own error as you type."""
+"""Settings: data folder, model (embedded, a GGUF file per task or an OpenAI-compatible server),
+threads, context, GPU layers (with whether this llama.cpp build can use a GPU), autosave delay,
+editor font; and a Models tab (gui/models_page.py): the catalogue, downloads, imports and the
+model per task. Every field shows its own error as you type."""
 
 from __future__ import annotations
 
@@ -18,12 +20,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from reyna_desktop.gui import workers
 from reyna_desktop.gui.forms import ErrorLabel, with_error
+from reyna_desktop.gui.models_page import ModelsPage
+from reyna_desktop.llm.catalogue import accelerator_text
 from reyna_desktop.settings import Settings, save_settings
 
 
@@ -59,8 +64,13 @@ class SettingsDialog(QDialog):
         self.model_path = QLineEdit(settings.llm.model_path)
         self.model_path.setPlaceholderText("empty: the bundled default model")
         pick = QPushButton("Choose GGUF…")
-        pick.clicked.connect(self._browse_model)
-        self._row(form, "GGUF file", "llm.model_path", self.model_path, pick)
+        pick.clicked.connect(lambda: self._browse_model(self.model_path))
+        self._row(form, "Expansion GGUF", "llm.model_path", self.model_path, pick)
+        self.chat_model_path = QLineEdit(settings.llm.chat_model_path)
+        self.chat_model_path.setPlaceholderText("empty: the same model as expansion")
+        pick_chat = QPushButton("Choose GGUF…")
+        pick_chat.clicked.connect(lambda: self._browse_model(self.chat_model_path))
+        self._row(form, "Chat GGUF", "llm.chat_model_path", self.chat_model_path, pick_chat)
         self.base_url = QLineEdit(settings.llm.base_url)
         self._row(form, "Server URL", "llm.base_url", self.base_url)
         self.api_key = QLineEdit(settings.llm.api_key, echoMode=QLineEdit.EchoMode.Password)
@@ -80,6 +90,8 @@ class SettingsDialog(QDialog):
         self.n_gpu_layers = QLineEdit(str(settings.llm.n_gpu_layers))
         self.n_gpu_layers.setPlaceholderText("0: CPU only, -1: all")
         self._row(form, "GPU layers", "llm.n_gpu_layers", self.n_gpu_layers)
+        self.accelerator = QLabel(accelerator_text() + ".")
+        form.addRow("", self.accelerator)
         self.autosave = QLineEdit(str(settings.editor.autosave_delay_ms))
         self._row(form, "Autosave delay (ms)", "editor.autosave_delay_ms", self.autosave)
         self.font_family = QFontComboBox()
@@ -92,27 +104,34 @@ class SettingsDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        general = QWidget()
+        general.setLayout(form)
+        self.models_page = ModelsPage(self.model_path, self.chat_model_path)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(general, "General")
+        self.tabs.addTab(self.models_page, "Models")
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.buttons)
-        for widget in (self.data_dir, self.model_path, self.base_url, self.api_key, self.remote_model, self.n_threads,
+        for widget in (self.data_dir, self.model_path, self.chat_model_path, self.base_url, self.api_key,
+                       self.remote_model, self.n_threads,
                        self.n_ctx, self.n_gpu_layers, self.autosave, self.font_size):
             widget.textChanged.connect(self.validate)
         self.backend.currentIndexChanged.connect(self.validate)
         self.font_family.currentFontChanged.connect(self.validate)
-        self.resize(720, 560)
+        self.resize(900, 640)
         self.validate()
 
-    def _pair(self, first: QWidget, second: QWidget) -> QWidget:
+    def _pair(self, first: QWidget, second: QWidget, *, stretch_first: bool = False) -> QWidget:
         box = QWidget()
         layout = QHBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(first)
-        layout.addWidget(second, 1)
+        layout.addWidget(first, 1 if stretch_first else 0)
+        layout.addWidget(second, 0 if stretch_first else 1)
         return box
 
     def _row(self, form: QFormLayout, label: str, key: str, field: QWidget, extra: QWidget | None = None) -> None:
-        box, error = with_error(self._pair(field, extra) if extra else field)
+        box, error = with_error(self._pair(field, extra, stretch_first=True) if extra else field)
         self.errors[key] = error
         form.addRow(label, box)
 
@@ -121,17 +140,18 @@ class SettingsDialog(QDialog):
         if folder:
             self.data_dir.setText(folder)
 
-    def _browse_model(self) -> None:
+    def _browse_model(self, field: QLineEdit) -> None:
         file, _ = QFileDialog.getOpenFileName(self, "Model file", "", "GGUF models (*.gguf)")
         if file:
-            self.model_path.setText(file)
+            field.setText(file)
 
     def raw(self) -> dict[str, Any]:
         font = self.font_family.currentText()
         return {
             "data_dir": self.data_dir.text().strip(),
             "llm": {**self.original.llm.model_dump(), "backend": self.backend.currentData(),
-                    "model_path": self.model_path.text().strip(), "base_url": self.base_url.text().strip(),
+                    "model_path": self.model_path.text().strip(),
+                    "chat_model_path": self.chat_model_path.text().strip(), "base_url": self.base_url.text().strip(),
                     "api_key": self.api_key.text(), "remote_model": self.remote_model.text().strip(),
                     "n_threads": self.n_threads.text().strip(), "n_ctx": self.n_ctx.text().strip(),
                     "n_gpu_layers": self.n_gpu_layers.text().strip()},
@@ -176,6 +196,10 @@ class SettingsDialog(QDialog):
     def _tested(self, message: str) -> None:
         self.test_button.setEnabled(True)
         self.test_result.setText(message)
+
+    def done(self, result: int) -> None:
+        self.models_page.pause_download()  # a download must not outlive the page showing it
+        super().done(result)
 
     def save(self) -> None:
         settings = self.result_settings()

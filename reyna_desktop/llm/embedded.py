@@ -1,5 +1,12 @@
 """The embedded backend: llama-cpp-python running a GGUF model inside the app's process.
 
+Before loading, the file's GGUF header is read and the RAM it needs at the chosen context is
+compared with the memory available (`gguf_info.check_memory`): a model that would not fit is
+refused with the numbers instead of being paged into swap. A model whose GGUF metadata carries
+`tokenizer.chat_template` gets chat through exactly that template (llama-cpp-python's Jinja2
+chat formatter, set as the model's chat handler so nothing is guessed from the model's name);
+one without (a base model) gets chat as a plain transcript.
+
 A `Llama` object must not be used by two threads at once, so every call holds `_lock`; in the
 app only the runner's model worker calls it, and the lock keeps other callers (the CLI's chat,
 the bench) safe. Cancelling: llama.cpp asks our stopping criterion after every token.
@@ -15,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from reyna_desktop.llm.base import Completion, LLMBackend, LLMError, Sampling, StopCheck, TokenCallback
+from reyna_desktop.llm.gguf_info import check_memory, read_gguf_info
 from reyna_desktop.llm.model_files import check_model_file
 from reyna_desktop.llm.transcript import render_transcript
 
@@ -47,8 +55,11 @@ class EmbeddedBackend(LLMBackend):
     ) -> None:
         super().__init__(defaults)
         check_model_file(model_path)
+        self.info = read_gguf_info(model_path)
+        check_memory(self.info, n_ctx)
         route_llama_logs()
         from llama_cpp import Llama
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
         began = time.perf_counter()
         try:
@@ -65,10 +76,30 @@ class EmbeddedBackend(LLMBackend):
         self.path = model_path
         self.model = model_path.name
         self.n_ctx = int(self._llm.n_ctx())
-        self.has_chat_template = bool(self._llm.metadata.get("tokenizer.chat_template"))
+        template = self._llm.metadata.get("tokenizer.chat_template", "")
+        self.has_chat_template = bool(template)
+        self.chat_formatter: Jinja2ChatFormatter | None = None
+        if template:
+            eos, bos = self._llm.token_eos(), self._llm.token_bos()
+            # As llama-cpp-python builds it from the metadata; the rendered prompt carries the BOS
+            # text itself, so its handler adds no second BOS token.
+            self.chat_formatter = Jinja2ChatFormatter(
+                template=template, eos_token=self._token_text(eos), bos_token=self._token_text(bos),
+                stop_token_ids=[eos],
+            )
+            self._llm.chat_handler = self.chat_formatter.to_chat_handler()
         self._lock = threading.Lock()
         self.last_first_token_at: float | None = None  # for the bench: when the newest call's first text came
         log.info("loaded %s in %.2fs (n_ctx=%d)", model_path, self.load_s, self.n_ctx)
+
+    def _token_text(self, token: int) -> str:
+        return self._llm._model.token_get_text(token) if token != -1 else ""
+
+    def chat_prompt(self, messages: list[dict[str, str]]) -> str:
+        """The text the model reads for these messages: its chat template applied, or the transcript."""
+        if self.chat_formatter is None:
+            return render_transcript(messages)[0]
+        return self.chat_formatter(messages=messages).prompt  # type: ignore[arg-type]
 
     def count_tokens(self, text: str) -> int:
         # +1: the BOS token llama.cpp puts in front of every prompt.
@@ -105,7 +136,8 @@ class EmbeddedBackend(LLMBackend):
             prompt, transcript_stop = render_transcript(messages)
             return self._complete(prompt, max_tokens, sampling, [*stop, *transcript_stop], on_token, should_stop)
         with self._lock:
-            prompt_tokens = sum(self.count_tokens(m.get("content", "")) for m in messages)
+            prompt_tokens = len(self._llm.tokenize(self.chat_prompt(messages).encode("utf-8"), add_bos=False,
+                                                   special=True))
             stream: Any = self._llm.create_chat_completion(
                 messages=messages,  # type: ignore[arg-type]
                 max_tokens=max_tokens, temperature=sampling.temperature, top_p=sampling.top_p,

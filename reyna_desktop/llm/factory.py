@@ -1,8 +1,9 @@
 """Making backends from settings, and the one shared backend per process.
 
-`shared_backend` keeps one loaded backend per kind: a model loads once per process, and a
-settings change that touches the model (path, context, threads, GPU layers, server URL...)
-swaps it for a new one, closing the old only once the new one has loaded.
+`shared_backend` keeps one loaded backend per kind and task (expansion, chat): a model loads
+once per process, two tasks set to the same model share it, and a settings change that touches
+the model (path, context, threads, GPU layers, server URL...) swaps it for a new one, closing
+the old only once the new one has loaded and no task uses it any more.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import time
 from pathlib import Path
 
 from reyna_desktop.llm.base import ConnectionReport, LLMBackend, LLMError, Sampling
-from reyna_desktop.settings import LLMSettings
+from reyna_desktop.settings import LLMSettings, ModelTask
 
 _shared: dict[str, tuple[tuple[object, ...], LLMBackend]] = {}
 _shared_lock = threading.Lock()
@@ -64,18 +65,18 @@ def backend_from_settings(llm: LLMSettings) -> LLMBackend:
                            n_gpu_layers=llm.n_gpu_layers)
 
 
-def shared_backend(llm: LLMSettings) -> LLMBackend:
-    """This process's backend for these settings, made on first use and reused after."""
+def shared_backend(llm: LLMSettings, task: ModelTask = "expansion") -> LLMBackend:
+    """This process's backend for `task` under these settings, made on first use and reused after."""
+    llm = llm.for_task(task)
     identity = _identity(llm)
+    slot = f"{llm.backend}:{task}"
     with _shared_lock:
-        current = _shared.get(llm.backend)
-        if current is not None and current[0] == identity:
-            backend = current[1]
-        else:
-            backend = backend_from_settings(llm)
-            if current is not None:
-                current[1].close()
-            _shared[llm.backend] = (identity, backend)
+        current = _shared.get(slot)
+        same = [b for key, b in _shared.values() if key == identity]
+        backend = same[0] if same else backend_from_settings(llm)
+        _shared[slot] = (identity, backend)
+        if current is not None and current[1] is not backend and all(b is not current[1] for _, b in _shared.values()):
+            current[1].close()
         backend.defaults = sampling_defaults(llm)
         return backend
 
@@ -83,20 +84,20 @@ def shared_backend(llm: LLMSettings) -> LLMBackend:
 def release_shared() -> None:
     """Close every shared backend (at app exit, or in tests)."""
     with _shared_lock:
-        backends = [b for _, b in _shared.values()]
+        backends = list({id(b): b for _, b in _shared.values()}.values())
         _shared.clear()
     for backend in backends:
         backend.close()
 
 
-def test_connection(llm: LLMSettings) -> ConnectionReport:
+def test_connection(llm: LLMSettings, task: ModelTask = "expansion") -> ConnectionReport:
     """For the settings dialog's "Test connection": load or reach the model, ask for a few tokens.
 
     Never raises: a failure is a report with ok=False and the reason in `detail`.
     """
     began = time.perf_counter()
     try:
-        backend = shared_backend(llm)
+        backend = shared_backend(llm, task)
     except LLMError as exc:
         return ConnectionReport(False, llm.backend, llm.remote_model or llm.model_path, str(exc),
                                 time.perf_counter() - began)

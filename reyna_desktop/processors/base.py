@@ -26,6 +26,7 @@ from reyna_desktop.models import Blob, Bucket, Job
 
 if TYPE_CHECKING:
     from reyna_desktop.llm.base import Completion, LLMBackend
+    from reyna_desktop.settings import ModelTask
     from reyna_desktop.store import Store
 
 BUCKET_PREFIX = "bucket:"
@@ -58,6 +59,7 @@ class Processor:
     output_schema: ClassVar[str] = ""
     concurrency: ClassVar[int] = 1
     uses_model: ClassVar[bool] = False
+    model_task: ClassVar[ModelTask] = "chat"  # which model (Settings: per task) runs it
     # False where the same input may rightly give a new output (a chat reply depends on history).
     cacheable: ClassVar[bool] = True
     default_params: ClassVar[dict[str, Any]] = {}

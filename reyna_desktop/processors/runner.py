@@ -244,7 +244,7 @@ class JobRunner:
         if processor.uses_model:
             from reyna_desktop.llm.factory import model_label
 
-            llm = self.settings.llm
+            llm = self.settings.llm.for_task(processor.model_task)
             parts["model"] = model_label(llm)
             parts["sampling"] = {k: params.get(k, getattr(llm, k)) for k in SAMPLING_KEYS}
         return cache.cache_key(parts)
@@ -321,7 +321,7 @@ class JobRunner:
             return
         ctx = JobContext(
             self.store, job, dict(job.params), processor=processor,
-            llm_provider=self._backend,
+            llm_provider=lambda: self._backend(processor),
             on_progress=lambda fraction: self._progress(entry, fraction),
             on_partial=lambda delta: self._partial(job.id, delta, ctx),
             is_cancelled=lambda: entry.cancel.is_set() or self._stopping.is_set(),
@@ -339,12 +339,13 @@ class JobRunner:
                 log.exception("job %s (%s) failed", job.id, job.processor_id)
             self._fail(job, exc, ctx.partial_text, entry)
 
-    def _backend(self) -> LLMBackend:
+    def _backend(self, processor: Processor) -> LLMBackend:
+        """The model for this processor's task (Settings choose one for expansion, one for chat)."""
         if self._llm_provider is not None:
             return self._llm_provider()
         from reyna_desktop.llm.factory import shared_backend
 
-        return shared_backend(self.settings.llm)
+        return shared_backend(self.settings.llm, processor.model_task)
 
     # -- outcomes --------------------------------------------------------------------------
 

@@ -62,6 +62,7 @@ class TextExpansion(Processor):
     output_schema = "expanded-text-v1"
     concurrency = 1
     uses_model = True
+    model_task = "expansion"
     default_params: ClassVar[dict[str, Any]] = {"ratio": 3.0, "style": "creative", "max_tokens": None}
 
     def run(self, ctx: JobContext) -> str:

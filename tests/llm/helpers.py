@@ -6,6 +6,8 @@ Imported by the tests in tests/llm and tests/processors. Generation is greedy
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,6 +39,28 @@ def start_runner(store: Store, settings: Settings, registry: ProcessorRegistry |
 def model_path(session_cache: Path) -> Path:
     """The default model, assembled into this run's cache dir the first time (size-checked after)."""
     return default_model_path(session_cache)
+
+
+# Gemma's own turn markers (the 270M base tokenizer knows them), as an instruction model's template.
+CHAT_TEMPLATE = (
+    "{{ bos_token }}{% for message in messages %}<start_of_turn>"
+    "{{ 'model' if message['role'] == 'assistant' else 'user' }}\n{{ message['content'] | trim }}<end_of_turn>\n"
+    "{% endfor %}<start_of_turn>model\n"
+)
+
+
+@pytest.fixture(scope="session")
+def template_model_path(model_path: Path, session_cache: Path) -> Path:
+    """The default model rewritten by the gguf package with `tokenizer.chat_template` in its metadata."""
+    target = session_cache / "models" / "gemma-3-270m-chat-template.gguf"
+    if not target.exists():
+        template = session_cache / "chat_template.jinja"
+        template.write_text(CHAT_TEMPLATE, encoding="utf-8")
+        partial = target.with_suffix(".part")
+        subprocess.run([sys.executable, "-m", "gguf.scripts.gguf_new_metadata", str(model_path), str(partial),
+                        "--chat-template-file", str(template), "--force"], check=True, capture_output=True)
+        partial.rename(target)
+    return target
 
 
 @pytest.fixture
