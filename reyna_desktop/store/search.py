@@ -178,27 +178,20 @@ class Search:
         sources: list[str] = []
         scores: list[str] = []
         params: list[Any] = []
-        if query.words is not None:
+        wanted = (
+            ("blobs_fts", BLOB_WEIGHTS, query.words),
+            ("blobs_cjk", CJK_WEIGHTS, query.cjk_match() if query.long_cjk else None),
+            ("blobs_bigram", CJK_WEIGHTS, query.bigram_match() if query.short_cjk else None),
+        )
+        for alias, (table, weights, expression) in enumerate(wanted):
+            if expression is None:
+                continue
             sources.append(
-                f"""JOIN (SELECT rowid, bm25(blobs_fts, {BLOB_WEIGHTS}) AS score FROM blobs_fts
-                          WHERE blobs_fts MATCH ?) w ON w.rowid = b.seq"""
+                f"""JOIN (SELECT rowid, bm25({table}, {weights}) AS score FROM {table}
+                          WHERE {table} MATCH ?) m{alias} ON m{alias}.rowid = b.seq"""
             )
-            scores.append("w.score")
-            params.append(query.words)
-        if query.long_cjk:
-            sources.append(
-                f"""JOIN (SELECT rowid, bm25(blobs_cjk, {CJK_WEIGHTS}) AS score FROM blobs_cjk
-                          WHERE blobs_cjk MATCH ?) k ON k.rowid = b.seq"""
-            )
-            scores.append("k.score")
-            params.append(query.cjk_match())
-        if query.short_cjk:
-            sources.append(
-                f"""JOIN (SELECT rowid, bm25(blobs_bigram, {CJK_WEIGHTS}) AS score FROM blobs_bigram
-                          WHERE blobs_bigram MATCH ?) g ON g.rowid = b.seq"""
-            )
-            scores.append("g.score")
-            params.append(query.bigram_match())
+            scores.append(f"m{alias}.score")
+            params.append(expression)
         return sources, scores, params
 
     def _blob_snippet(self, query: Query, seq: int, marks: tuple[str, str]) -> str:

@@ -42,8 +42,11 @@ def test_text_expansion_streams_sections_and_records_how_it_was_made(store: Stor
     before = store.blobs.get(blob_id)
     partials = collect(store, "job.partial")
     stored = collect(store, "job.*")
+    delivered = threading.Event()  # wait() sees the committed state; the event follows on the worker
+    store.bus.subscribe("job.succeeded", lambda e: delivered.set())
 
     job = runner.wait(runner.submit("text-expansion", {"blob_id": blob_id}, {"max_tokens": 16}).id, 120)
+    assert delivered.wait(10)
 
     assert job.state == "succeeded", job.error
     out = store.blobs.get(job.result_blob_id or "")
