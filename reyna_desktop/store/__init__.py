@@ -14,6 +14,7 @@ from typing import Any
 from reyna_desktop.store.blobs import Blobs
 from reyna_desktop.store.buckets import Buckets
 from reyna_desktop.store.check import CheckReport, check_store
+from reyna_desktop.store.codex import Codex
 from reyna_desktop.store.core import StoreCore, Tx
 from reyna_desktop.store.search import Search
 from reyna_desktop.store.templates import Templates
@@ -29,6 +30,7 @@ class Store(StoreCore):
         self.blobs = Blobs(self)
         self.search = Search(self)
         self.templates = Templates(self)
+        self.codex = Codex(self)
 
     @classmethod
     def open(cls, data_dir: Path | str, **options: Any) -> Store:
