@@ -16,6 +16,7 @@ from reyna_desktop.store.buckets import Buckets
 from reyna_desktop.store.check import CheckReport, check_store
 from reyna_desktop.store.codex import Codex
 from reyna_desktop.store.core import StoreCore, Tx
+from reyna_desktop.store.replace import Replacer
 from reyna_desktop.store.search import Search
 from reyna_desktop.store.templates import Templates
 
@@ -30,6 +31,7 @@ class Store(StoreCore):
         self.blobs = Blobs(self)
         self.search = Search(self)
         self.templates = Templates(self)
+        self.replace = Replacer(self)
         self.codex = Codex(self)
 
     @classmethod

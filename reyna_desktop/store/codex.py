@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 from reyna_desktop.errors import InvalidOperation, NotFound
 from reyna_desktop.models import Bucket
 from reyna_desktop.name_matcher import Mention, NameMatcher
-from reyna_desktop.store.buckets import row_to_bucket
+from reyna_desktop.store.buckets import _like_prefix, row_to_bucket
+from reyna_desktop.store.replace import ReplaceBatch, ReplacePlan
 from reyna_desktop.store.text import clean_name, to_json
 
 if TYPE_CHECKING:
@@ -114,10 +115,6 @@ def book_id_of(bucket: Bucket) -> str:
     return bucket.path.strip("/").split("/")[0]
 
 
-def _like_prefix(path: str) -> str:
-    return path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 class Codex:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -201,6 +198,31 @@ class Codex:
             entry_id, name=name, description=description, metadata=metadata or None, merge_metadata=True
         )
         return self._entry(bucket)
+
+    def rename_preview(self, entry_id: str, new_name: str, aliases: dict[str, str] | None = None) -> ReplacePlan:
+        """Every change renaming the entry across its book: its name, and the chosen aliases
+        (old alias -> new), as whole words in any case."""
+        entry = self.entry(entry_id)
+        new_name = clean_name(new_name, "entry name")
+        unknown = [a for a in aliases or {} if a not in entry.aliases]
+        if unknown:
+            raise InvalidOperation(f"{unknown[0]!r} is not an alias of {entry.name!r} (aliases: {entry.aliases})")
+        pairs = [(entry.name, new_name), *((old, clean_name(new, "alias")) for old, new in (aliases or {}).items())]
+        return self.store.replace.preview(entry.book_id, pairs, whole_word=True, ignore_case=True)
+
+    def rename(self, entry_id: str, plan: ReplacePlan) -> ReplaceBatch:
+        """Apply a rename preview: the text changes and the entry's new name and aliases, in one
+        transaction; `store.replace.undo` puts all of it back."""
+        entry = self.entry(entry_id)
+        new_name = plan.pairs[0][1]
+        renamed = dict(plan.pairs[1:])
+        with self.store.transaction():
+            batch = self.store.replace.apply(
+                plan, entry_id=entry.id, entry_before={"name": entry.name, "aliases": entry.aliases}
+            )
+            self.update(entry.id, name=new_name, aliases=[renamed.get(a, a) for a in entry.aliases])
+        assert batch is not None
+        return batch
 
     def mentions(self, book_id: str, text: str) -> list[Mention]:
         """Every mention of the book's entries in a text (for highlighting or a prompt)."""
