@@ -32,15 +32,12 @@ def test_rename_changes_exactly_the_previewed_places_and_one_undo_restores_all(s
     book_id, chapters, blobs = _book(store)
     mara = store.codex.add(book_id, "character", "Mara", aliases=["the cliff"])
     plan = store.codex.rename_preview(mara.id, "Maren", {"the cliff": "the headland"})
+    one, two = "Mara climbed the steps. Mara's lamp was dark", "Tomas mended nets. MARA called from the cliff."
     assert [(c.section_name, c.before, c.after) for c in plan.changes] == [
-        ("Chapter 1", "Mara climbed the steps. Mara's lamp was dark…", "Maren climbed the steps. Mara's lamp was dark…"),
-        (
-            "Chapter 1",
-            "Mara climbed the steps. Mara's lamp was dark. Amara slept.",
-            "Mara climbed the steps. Maren's lamp was dark. Amara slept.",
-        ),
-        ("Chapter 2", "Tomas mended nets. MARA called from the cliff.", "Tomas mended nets. MAREN called from the cliff."),
-        ("Chapter 2", "Tomas mended nets. MARA called from the cliff.", "Tomas mended nets. MARA called from the headland."),
+        ("Chapter 1", one + "…", "Maren climbed the steps. Mara's lamp was dark…"),
+        ("Chapter 1", one + ". Amara slept.", "Mara climbed the steps. Maren's lamp was dark. Amara slept."),
+        ("Chapter 2", two, "Tomas mended nets. MAREN called from the cliff."),
+        ("Chapter 2", two, "Tomas mended nets. MARA called from the headland."),
     ]
     versions = [store.blobs.get(b).version for b in blobs]
     batch = store.codex.rename(mara.id, plan)
