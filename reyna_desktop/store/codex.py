@@ -438,20 +438,23 @@ class Codex:
                 out.append(alias)
         return out
 
-    @staticmethod
-    def _entry(bucket: Bucket) -> Entry:
+    def _entry(self, bucket: Bucket) -> Entry:
         meta = bucket.metadata
+        # Fields in the order the kind's schema lists them (role, age, look...), others after.
+        schemas, schema_id = self.store.schemas, bucket.schema_id or ""
+        listed = list(schemas.get(schema_id).document.get("properties", {})) if schemas.has(schema_id) else []
+        order = {key: index for index, key in enumerate(listed)}
+        keys = sorted((k for k in meta if k not in RESERVED_KEYS), key=lambda k: (order.get(k, len(order)), k))
         return Entry(
             id=bucket.id,
             kind=bucket.type,
             name=bucket.name,
             aliases=[a for a in meta.get("aliases", []) if isinstance(a, str)],
             description=bucket.description,
-            fields={k: v for k, v in meta.items() if k not in RESERVED_KEYS},
+            fields={k: meta[k] for k in keys},
             picture_blob_id=meta.get("picture_blob_id"),
             book_id=book_id_of(bucket),
         )
-
 
 def _forget_blobs(tx: Tx, blob_ids: list[str]) -> None:
     tx.execute("DELETE FROM codex_mentions WHERE blob_id IN (SELECT value FROM json_each(?))", (json.dumps(blob_ids),))
