@@ -315,15 +315,15 @@ class Codex:
                 bucket_ids.update(b for b in (event.payload.get("bucket_id"), event.payload.get("old_parent_id")) if b)
         if not blob_ids and not bucket_ids:
             return
-        rebuilt = set()
-        for book_id in self._books_of_buckets(bucket_ids):
-            if self._names_changed(book_id):
-                self._index_book(tx, book_id)
-                rebuilt.add(book_id)
-        by_book: dict[str, list[str]] = {}
+        rebuilt = {book_id for book_id in self._books_of_buckets(bucket_ids) if self._names_changed(book_id)}
         books = self._books_of_blobs(blob_ids)
-        unplaced = [b for b in blob_ids if b not in books]  # in no bucket any more: no mentions
-        _forget_blobs(tx, unplaced)
+        _forget_blobs(tx, [b for b in blob_ids if b not in books])  # in no bucket any more: no mentions
+        for book_id in {*books.values()} - rebuilt:
+            if self.store.kv_get(KV_NAMESPACE, book_id) is None:
+                rebuilt.add(book_id)  # never scanned (a store older than the codex): scan it all once
+        for book_id in rebuilt:
+            self._index_book(tx, book_id)
+        by_book: dict[str, list[str]] = {}
         for blob_id, book_id in books.items():
             if book_id not in rebuilt:
                 by_book.setdefault(book_id, []).append(blob_id)
@@ -353,32 +353,40 @@ class Codex:
         return out
 
     def _names_changed(self, book_id: str) -> bool:
+        """Whether the book's names differ from those its index was made with (or it has none)."""
         if not self.store.buckets.exists(book_id):
             return False
-        signature = _signature(self.entries(book_id))
         stored = self.store.kv_get(KV_NAMESPACE, book_id)
-        return (stored.decode() if stored else _signature([])) != signature
+        return stored is None or stored.decode() != _signature(self.entries(book_id))
 
     def _index_book(self, tx: Tx, book_id: str) -> dict[str, int]:
+        """Forget the book's mentions and scan all its story text again."""
         book = self.store.buckets.get(book_id)
-        entries = self.entries(book_id)
+        prefix = _like_prefix(book.path)
         tx.execute(
-            """DELETE FROM codex_mentions WHERE entry_id IN (
-                 SELECT id FROM buckets WHERE path LIKE ? ESCAPE '\\')""",
-            (_like_prefix(book.path),),
+            "DELETE FROM codex_mentions WHERE entry_id IN (SELECT id FROM buckets WHERE path LIKE ? ESCAPE '\\')",
+            (prefix,),
         )
-        rows = self._story_rows(book, None)
-        _forget_blobs(tx, [r["id"] for r in rows])
-        found = self._scan(tx, self.matcher(book_id), rows)
-        self.store.kv_set(KV_NAMESPACE, book_id, _signature(entries).encode())
-        tx.emit(INDEX_EVENT, {"book_id": book_id, "blob_ids": None})
+        tx.execute(
+            """DELETE FROM codex_mentions WHERE blob_id IN (SELECT bb.blob_id FROM blob_buckets bb
+                 JOIN buckets c ON c.id = bb.bucket_id WHERE c.path LIKE ? ESCAPE '\\')""",
+            (prefix,),
+        )
+        matcher = self.matcher(book_id)
+        rows = self._story_rows(book, None) if matcher else []
+        found = self._scan(tx, matcher, rows)
+        had_names = self.store.kv_get(KV_NAMESPACE, book_id) not in (None, EMPTY_SIGNATURE.encode())
+        self.store.kv_set(KV_NAMESPACE, book_id, _signature(self.entries(book_id)).encode())
+        if matcher or had_names:  # books without a codex make no noise
+            tx.emit(INDEX_EVENT, {"book_id": book_id, "blob_ids": None})
         return {"blobs": len(rows), "mentions": found}
 
     def _index_blobs(self, tx: Tx, book_id: str, blob_ids: list[str]) -> None:
+        """Scan some of a book's blobs again (a book whose index has no names: just forget them)."""
         _forget_blobs(tx, blob_ids)
-        matcher = self.matcher(book_id)
-        if not matcher:
+        if self.store.kv_get(KV_NAMESPACE, book_id) == EMPTY_SIGNATURE.encode():
             return
+        matcher = self.matcher(book_id)
         self._scan(tx, matcher, self._story_rows(self.store.buckets.get(book_id), blob_ids))
         tx.emit(INDEX_EVENT, {"book_id": book_id, "blob_ids": blob_ids})
 
@@ -464,3 +472,6 @@ def _signature(entries: list[Entry]) -> str:
     """What the index depends on: each entry's id and names."""
     names = sorted((e.id, sorted(e.names)) for e in entries)
     return hashlib.sha256(to_json(names).encode()).hexdigest()
+
+
+EMPTY_SIGNATURE = _signature([])

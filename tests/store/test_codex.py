@@ -141,3 +141,14 @@ def test_sample_book_characters_are_codex_entries(store: Store) -> None:
         "A Letter From the Sea",
         "Storm Warning",
     ]
+
+
+def test_a_book_never_scanned_is_scanned_whole_at_its_next_save(store: Store) -> None:
+    book, chapters, blob_ids = _book(store, "Mara here.", "Mara there.")
+    mara = store.codex.add(book.id, "character", "Mara")
+    with store.transaction() as tx:  # as a store made before the codex existed would be
+        tx.execute("DELETE FROM codex_mentions")
+        tx.execute("DELETE FROM kv WHERE namespace = 'codex.names'")
+    assert store.codex.appearances(mara.id).sections == []
+    store.blobs.update_text(blob_ids[0], "Mara here again.")
+    assert [s.section_id for s in store.codex.appearances(mara.id).sections] == [c.id for c in chapters]
