@@ -384,9 +384,13 @@ class Codex:
     def _index_blobs(self, tx: Tx, book_id: str, blob_ids: list[str]) -> None:
         """Scan some of a book's blobs again (a book whose index has no names: just forget them)."""
         _forget_blobs(tx, blob_ids)
-        if self.store.kv_get(KV_NAMESPACE, book_id) == EMPTY_SIGNATURE.encode():
+        stored = (self.store.kv_get(KV_NAMESPACE, book_id) or b"").decode()
+        if stored == EMPTY_SIGNATURE:
             return
-        matcher = self.matcher(book_id)
+        # The names the index was made with are the book's names (any change rescans the book),
+        # so the matcher cached for them serves without reading the entries again.
+        cached = self._matchers.get(book_id)
+        matcher = cached[1] if cached is not None and cached[0] == stored else self.matcher(book_id)
         self._scan(tx, matcher, self._story_rows(self.store.buckets.get(book_id), blob_ids))
         tx.emit(INDEX_EVENT, {"book_id": book_id, "blob_ids": blob_ids})
 
