@@ -55,6 +55,8 @@ class CodexPanel(QWidget):
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel("<b>Appears in</b> (click a chapter to open it)")
+        lower_layout.addWidget(heading)
         lower_layout.addWidget(self.appears_label)
         lower_layout.addWidget(self.appears, 1)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -92,16 +94,21 @@ class CodexPanel(QWidget):
     def on_event(self, event: Any) -> None:
         if self.book_id is None:
             return
-        if event.topic == INDEX_EVENT and event.payload.get("book_id") == self.book_id:
-            self._reload.start()
-        elif event.topic.startswith("bucket.") and not event.topic.startswith("bucket.blob"):
+        ours = event.topic == INDEX_EVENT and event.payload.get("book_id") == self.book_id
+        tree_changed = event.topic.startswith("bucket.") and not event.topic.startswith("bucket.blob")
+        if ours or tree_changed:
             self._reload.start()
 
     def refresh(self) -> None:
-        if self.book_id is None:
+        """Reload from the store, off the UI thread (a hidden dock waits until it is shown)."""
+        if self.book_id is None or not self.isVisible():
             return
         book_id = self.book_id
         workers.submit(load_book, self.store, book_id, on_done=lambda r: self._book_ready(book_id, *r))
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.refresh()
 
     # -- showing ----------------------------------------------------------------------------
 
