@@ -10,7 +10,7 @@ from PySide6.QtGui import QHelpEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip
 
 from reyna_desktop.gui import workers
-from reyna_desktop.gui.codex_panel import IdRole, CodexPanel
+from reyna_desktop.gui.codex_panel import CodexPanel, IdRole
 from reyna_desktop.gui.mention_marks import MentionMarks
 from reyna_desktop.sample import ensure_sample_project
 from reyna_desktop.store import Store
