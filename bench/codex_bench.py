@@ -9,17 +9,13 @@ scratch < 3 s; updated after one chapter save < 20 ms. Also: replace across the 
 
 from __future__ import annotations
 
-import argparse
 import random
-import shutil
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 
-from store_bench import build, paragraph, percentile, vocabulary
+from store_bench import bench_folder, build, paragraph, percentile, report, vocabulary
 
 from reyna_desktop.store import Store, Tx
 
@@ -54,11 +50,7 @@ def seconds(action: Callable[[], T]) -> tuple[float, T]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dir", type=Path, help="where to build the store (default: a temp dir)")
-    parser.add_argument("--keep", action="store_true", help="keep the store afterwards")
-    args = parser.parse_args()
-    folder = args.dir or Path(tempfile.mkdtemp(prefix="reyna-codex-bench-"))
+    args, folder = bench_folder(__doc__, "reyna-codex-bench-")
     rng = random.Random(1)
     people = names(rng)
     # The names join the vocabulary, so each turns up about 100 times in the million words.
@@ -116,13 +108,7 @@ def main() -> None:
             f"{word_preview_s:.2f} / {word_apply_s:.2f} / {word_undo_s:.2f} s",
         ),
     ]
-    width = max(len(name) for name, _ in rows)
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
-    if args.keep:
-        print(f"store kept in {folder}")
-    elif args.dir is None:
-        shutil.rmtree(folder)
+    report(rows, args, folder)
 
 
 def _add_entries(store: Store, book_id: str, people: list[str]) -> None:

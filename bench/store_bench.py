@@ -87,12 +87,28 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def bench_folder(description: str | None, prefix: str) -> tuple[argparse.Namespace, Path]:
+    """The `--dir`/`--keep` options every store bench takes, and the folder to build in."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dir", type=Path, help="where to build the store (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the store afterwards")
     args = parser.parse_args()
-    folder = args.dir or Path(tempfile.mkdtemp(prefix="reyna-bench-"))
+    return args, args.dir or Path(tempfile.mkdtemp(prefix=prefix))
+
+
+def report(rows: list[tuple[str, str]], args: argparse.Namespace, folder: Path) -> None:
+    """Print the figures as aligned rows, then keep or remove the store."""
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+    if args.keep:
+        print(f"store kept in {folder}")
+    elif args.dir is None:
+        shutil.rmtree(folder)
+
+
+def main() -> None:
+    args, folder = bench_folder(__doc__, "reyna-bench-")
     rng = random.Random(1)
     words = vocabulary(rng)
 
@@ -152,13 +168,7 @@ def main() -> None:
         ("peak RSS, build + bench process", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"),
         ("store size on disk", f"{sum(f.stat().st_size for f in folder.rglob('*') if f.is_file()) / 1e6:.0f} MB"),
     ]
-    width = max(len(name) for name, _ in rows)
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
-    if args.keep:
-        print(f"store kept in {folder}")
-    elif args.dir is None:
-        shutil.rmtree(folder)
+    report(rows, args, folder)
 
 
 if __name__ == "__main__":
