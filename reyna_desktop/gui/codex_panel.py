@@ -13,9 +13,11 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from reyna_desktop.gui import workers
+from reyna_desktop.gui.replace_dialog import ReplaceDialog
 from reyna_desktop.store.codex import CODEX_KINDS, INDEX_EVENT, Appearances, Entry, Grid, book_id_of
 
 IdRole = Qt.ItemDataRole.UserRole
@@ -59,8 +62,20 @@ class CodexPanel(QWidget):
         lower_layout.addWidget(heading)
         lower_layout.addWidget(self.appears_label)
         lower_layout.addWidget(self.appears, 1)
+        self.rename_button = QPushButton("Rename everywhere…")
+        self.rename_button.clicked.connect(self.rename_dialog)
+        self.replace_button = QPushButton("Replace in book…")
+        self.replace_button.clicked.connect(self.replace_dialog)
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addWidget(self.entries, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.rename_button)
+        buttons.addWidget(self.replace_button)
+        upper_layout.addLayout(buttons)
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.entries)
+        split.addWidget(upper)
         split.addWidget(lower)
         self.grid = QTableWidget()
         self.grid.setAccessibleName("Chapters by characters")
@@ -109,6 +124,21 @@ class CodexPanel(QWidget):
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         self.refresh()
+
+    def rename_dialog(self) -> ReplaceDialog | None:
+        """Rename the selected entry across its book, with a preview and one-step undo."""
+        if self.book_id is None or self.entry_id is None:
+            return None
+        return self._open_dialog(ReplaceDialog(self.store, self.book_id, self.store.codex.entry(self.entry_id), self))
+
+    def replace_dialog(self) -> ReplaceDialog | None:
+        """Replace any text across the book, with a preview and one-step undo."""
+        return None if self.book_id is None else self._open_dialog(ReplaceDialog(self.store, self.book_id, None, self))
+
+    def _open_dialog(self, dialog: ReplaceDialog) -> ReplaceDialog:
+        dialog.finished.connect(self.refresh)
+        dialog.show()
+        return dialog
 
     # -- showing ----------------------------------------------------------------------------
 

@@ -85,3 +85,46 @@ def test_mentions_are_marked_in_the_draft_with_a_hover_card(qtbot, sample: Store
     )
     qtbot.waitUntil(QToolTip.isVisible, timeout=5000)
     assert "The lighthouse keeper." in QToolTip.text()
+
+
+def test_rename_everywhere_previews_applies_and_undoes(qtbot, sample: Store) -> None:
+    panel = CodexPanel(sample)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.follow_bucket(_chapter(sample, "Storm Warning"))
+    qtbot.waitUntil(lambda: panel.appears.count() == 3, timeout=10000)
+    drafts = {name: sample.blobs.in_bucket(_chapter(sample, name))[0].id
+              for name in ("The Lighthouse Keeper", "A Letter From the Sea", "Storm Warning")}
+    before = {name: sample.blobs.text(blob_id) for name, blob_id in drafts.items()}
+    dialog = panel.rename_dialog()
+    assert dialog is not None and dialog.find_text.text() == "Mara"
+    dialog.new_text.setText("Maren")
+    dialog.preview_button.click()
+    qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=10000)
+    rows = [[dialog.table.item(r, c).text() for c in range(3)] for r in range(dialog.table.rowCount())]
+    assert [r[0] for r in rows] == [*drafts, "Mara"]  # the entry's own notes too
+    assert rows[2][1:] == [
+        '…"Watch me," Mara said, and cast off the line.',
+        '…"Watch me," Maren said, and cast off the line.',
+    ]
+    assert sample.blobs.text(drafts["Storm Warning"]) == before["Storm Warning"]  # a preview writes nothing
+    dialog.apply_button.click()
+    qtbot.waitUntil(lambda: dialog.undo_button.isEnabled(), timeout=10000)
+    assert dialog.status.text() == "Applied: 4 texts saved as new versions."
+    assert all("Maren" in sample.blobs.text(b) and "Mara " not in sample.blobs.text(b) for b in drafts.values())
+    assert sample.codex.entry(panel.entry_id or "").name == "Maren"
+    dialog.undo_button.click()
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("Undone"), timeout=10000)
+    assert {name: sample.blobs.text(blob_id) for name, blob_id in drafts.items()} == before
+    assert sample.codex.entry(panel.entry_id or "").name == "Mara"
+
+    replace = panel.replace_dialog()
+    assert replace is not None
+    replace.find_text.setText("Zebedee")
+    replace.new_text.setText("Zed")
+    replace.preview_button.click()
+    qtbot.waitUntil(lambda: replace.status.text() == "No matches; nothing would be written.", timeout=10000)
+    assert not replace.apply_button.isEnabled()
+    replace.find_text.setText("")
+    replace.preview_button.click()
+    qtbot.waitUntil(lambda: "pattern is empty" in replace.status.text(), timeout=10000)
