@@ -243,7 +243,7 @@ class Codex:
     def appearances(self, entry_id: str) -> Appearances:
         """The sections that name the entry, in book order, with their counts."""
         entry = self.entry(entry_id)
-        counts = self._section_counts(entry.book_id, [entry_id])
+        counts = self._section_counts([entry_id])
         sections = [
             SectionCount(section.id, section.name, counts[(section.id, entry_id)])
             for section in self._sections(entry.book_id)
@@ -255,12 +255,12 @@ class Codex:
         """Who is in which section: the book's chapters and scenes, and any other section that
         names an entry (rows, reading order), by entries (columns)."""
         entries = self.entries(book_id, kind)
-        counts = self._section_counts(book_id, [e.id for e in entries])
+        counts = self._section_counts([e.id for e in entries])
         named = {section_id for section_id, _ in counts}
         rows = [s for s in self._sections(book_id) if s.type in GRID_TYPES or s.id in named]
         return Grid(rows, entries, counts)
 
-    def _section_counts(self, book_id: str, entry_ids: list[str]) -> dict[tuple[str, str], int]:
+    def _section_counts(self, entry_ids: list[str]) -> dict[tuple[str, str], int]:
         out: dict[tuple[str, str], int] = {}
         for start in range(0, len(entry_ids), _CHUNK):
             chunk = entry_ids[start : start + _CHUNK]
