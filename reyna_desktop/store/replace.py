@@ -141,9 +141,15 @@ class Replacer:
             return None
         batch_id = new_id("rp")
         with self.store.transaction() as tx:
+            current = {
+                r["id"]: (r["version"], r["deleted_at"])
+                for r in self.store.query(
+                    "SELECT id, version, deleted_at FROM blobs WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps([e.blob_id for e in plan.edits]),),
+                )
+            }
             for edit in plan.edits:
-                blob = self.store.blobs.get(edit.blob_id)
-                if blob.deleted_at or blob.version != edit.version:
+                if current.get(edit.blob_id) != (edit.version, None):
                     raise InvalidOperation(
                         f"{edit.section_name!r} changed after the preview (blob {edit.blob_id}); preview again"
                     )
