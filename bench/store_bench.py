@@ -122,6 +122,35 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def report(rows: list[tuple[str, str]], args: argparse.Namespace, folder: Path) -> None:
+    """Print the figures as aligned rows, then keep or remove the store."""
+    print_rows(rows)
+    if args.keep:
+        print(f"store kept in {folder}")
+    elif args.dir is None:
+        shutil.rmtree(folder)
+
+
+def bench_folder(description: str | None, prefix: str) -> tuple[argparse.Namespace, Path]:
+    """The `--dir`/`--keep` options every store bench takes, and the folder to build in."""
+    parser = bench_options(description)
+    args = parser.parse_args()
+    return args, args.dir or Path(tempfile.mkdtemp(prefix=prefix))
+
+
+def bench_options(description: str | None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dir", type=Path, help="where to build the store (default: a temp dir)")
+    parser.add_argument("--keep", action="store_true", help="keep the store afterwards")
+    return parser
+
+
+def print_rows(rows: list[tuple[str, str]]) -> None:
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+
+
 def run(language: str, folder: Path) -> list[tuple[str, str]]:
     """Build the project in `folder` and measure; returns (figure, value) rows."""
     rng = random.Random(1)
@@ -194,19 +223,14 @@ def run(language: str, folder: Path) -> list[tuple[str, str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = bench_options(__doc__)
     parser.add_argument("--language", choices=["en", "zh", "both"], default="both")
-    parser.add_argument("--dir", type=Path, help="where to build the stores (default: a temp dir)")
-    parser.add_argument("--keep", action="store_true", help="keep the stores afterwards")
     args = parser.parse_args()
     root = args.dir or Path(tempfile.mkdtemp(prefix="reyna-bench-"))
     languages = ["en", "zh"] if args.language == "both" else [args.language]
     for language in languages:
-        rows = run(language, root / language)
         print(f"== {'English, 1,000,000 words' if language == 'en' else 'Chinese, 1,000,000 characters'}")
-        width = max(len(name) for name, _ in rows)
-        for name, value in rows:
-            print(f"{name:<{width}}  {value}")
+        print_rows(run(language, root / language))
     print(f"peak RSS, build + bench process  {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     if args.keep:
         print(f"stores kept in {root}")

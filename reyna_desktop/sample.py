@@ -33,6 +33,28 @@ BOOK_CHAPTERS = {
     ],
 }
 
+# The book's codex: (kind, name, aliases, short description, fields, notes).
+CODEX = [
+    (
+        "character",
+        "Mara",
+        [],
+        "The lighthouse keeper.",
+        {"role": "the keeper", "age": "thirty-four", "look": "weathered hands, a grey oilskin"},
+        "# Mara\n\nThe keeper. Thirty-four, stubborn, reads the weather better than people.",
+    ),
+    (
+        "character",
+        "Tomas",
+        [],
+        "A fisherman who tells Mara not to sail.",
+        {"role": "Mara's friend", "age": "fifty"},
+        "",
+    ),
+    ("place", "The Island", [], "Smaller than the map promised; one path, one house.", {"kind": "island"}, ""),
+    ("item", "The Letter", ["letter"], "Addressed to Mara's mother, washed up in a bottle.", {"kind": "letter"}, ""),
+]
+
 SONGS = [
     (
         "Harbour Lights",
@@ -100,15 +122,11 @@ def _book(store: Store) -> Bucket:
         bucket_ids=[notes.id],
         tags=["research"],
     )
-    cast = store.buckets.create("Characters", "characters", parent_id=book.id)
-    store.blobs.create(
-        {
-            "content": "# Mara\n\nThe keeper. Thirty-four, stubborn, reads the weather better than people.",
-            "role": "notes",
-        },
-        bucket_ids=[cast.id],
-        tags=["character"],
-    )
+    store.buckets.create("Characters", "characters", parent_id=book.id)
+    for kind, name, aliases, description, fields, entry_notes in CODEX:
+        store.codex.add(
+            book.id, kind, name, aliases=aliases, description=description, fields=fields, notes=entry_notes
+        )
     return book
 
 

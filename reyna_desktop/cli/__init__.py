@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "compile_commands",
     "import_commands",
     "model_commands",
+    "codex_commands",
 ]
 
 

@@ -27,10 +27,12 @@ from reyna_desktop.gui import workers
 from reyna_desktop.gui.backups import BackupTimer
 from reyna_desktop.gui.bridge import StoreEvents
 from reyna_desktop.gui.chat_pane import ChatPane
+from reyna_desktop.gui.codex_panel import CodexPanel
 from reyna_desktop.gui.editor import EditorArea
 from reyna_desktop.gui.jobs import JobService
 from reyna_desktop.gui.jobs_panel import JobsPanel
 from reyna_desktop.gui.journal_hook import JournalHook
+from reyna_desktop.gui.mention_marks import MentionMarks
 from reyna_desktop.gui.properties_dialog import PropertiesDialog
 from reyna_desktop.gui.search_panel import SearchPanel
 from reyna_desktop.gui.settings_dialog import SettingsDialog
@@ -88,6 +90,9 @@ class MainWindow(QMainWindow):
         self.search_dock = self._dock("Search", self.search, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.jobs_panel = JobsPanel(self.jobs)
         self.jobs_dock = self._dock("Jobs", self.jobs_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.codex = CodexPanel(store)
+        self.codex_dock = self._dock("Codex", self.codex, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.mention_marks = MentionMarks(store, self.editor.draft.editor, parent=self)
         self._build_status()
         self._build_actions()
         self._connect()
@@ -165,7 +170,8 @@ class MainWindow(QMainWindow):
                        self.history_action):
             edit_menu.addAction(action)
         view_menu = menu.addMenu("&View")
-        for action in (self.chat_action, self.jobs_action, self.search_dock_action, self.focus_action,
+        for action in (self.chat_action, self.jobs_action, self.search_dock_action, self.codex_dock.toggleViewAction(),
+                       self.focus_action,
                        self.tree_focus, self.editor_focus, self.chat_focus):
             view_menu.addAction(action)
         toolbar = QToolBar("Main", self)
@@ -199,6 +205,11 @@ class MainWindow(QMainWindow):
         self.events.event.connect(self.editor.on_event)
         self.events.event.connect(self.chat.on_event)
         self.jobs.changed.connect(self._jobs_changed)
+        self.tree.open_bucket.connect(self.codex.follow_bucket)
+        self.codex.open_bucket.connect(self.open_bucket)
+        self.events.event.connect(self.codex.on_event)
+        self.events.event.connect(self.mention_marks.on_event)
+        self.editor.draft.loaded.connect(self.mention_marks.set_blob)
         self.jobs.unavailable.connect(self.show_message)
 
     # -- layout memory --------------------------------------------------------------------

@@ -14,10 +14,12 @@ from typing import Any
 from reyna_desktop.store.blobs import Blobs
 from reyna_desktop.store.buckets import Buckets
 from reyna_desktop.store.check import CheckReport, check_store
+from reyna_desktop.store.codex import Codex
 from reyna_desktop.store.core import StoreCore, Tx
 from reyna_desktop.store.folder_links import FolderLinks
 from reyna_desktop.store.listing import Listing
 from reyna_desktop.store.processor_cache import ProcessorCache
+from reyna_desktop.store.replace import Replacer
 from reyna_desktop.store.retention import Compacted, Retention
 from reyna_desktop.store.search import Search
 from reyna_desktop.store.sections import Sections
@@ -39,6 +41,8 @@ class Store(StoreCore):
         self.folder_links = FolderLinks(self)
         self.retention = Retention(self)
         self.templates = Templates(self)
+        self.replace = Replacer(self)
+        self.codex = Codex(self)
 
     @classmethod
     def open(cls, data_dir: Path | str, **options: Any) -> Store:

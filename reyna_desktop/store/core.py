@@ -3,6 +3,8 @@
 Every thread gets its own connection. Writes go through `transaction()`, which serialises
 writers in this process, runs BEGIN IMMEDIATE so other processes wait their turn, records the
 events the change makes in the same transaction, and delivers them only after COMMIT.
+Derived tables (the codex's mention index) keep up through `before_commit` hooks: each is
+called with the finished transaction's events just before COMMIT, so they change with it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -69,6 +71,7 @@ class StoreCore:
         folders = schema_folders if schema_folders is not None else [paths.schemas_dir()]
         self.schemas = SchemaRegistry([*folders, self.data_dir / "schemas"])
         self.bus = EventBus()
+        self.before_commit: list[Callable[[Tx], None]] = []
         self._local = threading.local()
         self._write_lock = threading.RLock()
         self._conns: list[sqlite3.Connection] = []
@@ -128,6 +131,8 @@ class StoreCore:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     yield tx
+                    for hook in self.before_commit:
+                        hook(tx)
                     conn.execute("COMMIT")
                 except BaseException:
                     if conn.in_transaction:

@@ -235,9 +235,44 @@ def _m4_cjk_indexes(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m5_codex(conn: sqlite3.Connection) -> None:
+    """The codex's mention index (store/codex.py) and the record of replace batches (store/replace.py)."""
+    run_script(
+        conn,
+        """
+        CREATE TABLE codex_mentions (
+            entry_id TEXT NOT NULL REFERENCES buckets(id) ON DELETE CASCADE,
+            blob_id TEXT NOT NULL REFERENCES blobs(id) ON DELETE CASCADE,
+            mentions INTEGER NOT NULL,
+            first_offset INTEGER NOT NULL,
+            PRIMARY KEY (entry_id, blob_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX codex_mentions_blob ON codex_mentions(blob_id);
+        CREATE TABLE replace_batches (
+            id TEXT PRIMARY KEY,
+            root_id TEXT NOT NULL REFERENCES buckets(id) ON DELETE CASCADE,
+            description TEXT NOT NULL,
+            pairs TEXT NOT NULL,
+            entry_id TEXT,
+            entry_before TEXT,
+            created_at TEXT NOT NULL,
+            undone_at TEXT
+        );
+        CREATE INDEX replace_batches_root ON replace_batches(root_id, created_at);
+        CREATE TABLE replace_batch_blobs (
+            batch_id TEXT NOT NULL REFERENCES replace_batches(id) ON DELETE CASCADE,
+            blob_id TEXT NOT NULL REFERENCES blobs(id) ON DELETE CASCADE,
+            before_version INTEGER NOT NULL,
+            after_version INTEGER NOT NULL,
+            PRIMARY KEY (batch_id, blob_id)
+        );
+        """,
+    )
+
+
 # Append new migrations here; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _m1_initial, _m2_linked_folders, _m3_blob_role, _m4_cjk_indexes,
+    _m1_initial, _m2_linked_folders, _m3_blob_role, _m4_cjk_indexes, _m5_codex,
 ]
 
 
