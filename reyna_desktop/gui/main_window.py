@@ -323,9 +323,14 @@ class MainWindow(QMainWindow):
         self._properties = dialog
         return dialog
 
-    def process(self, processor_id: str, target: dict[str, Any]) -> None:
-        self.jobs.submit(processor_id, target, on_done=lambda job: self.show_message(f"Queued {processor_id}"),
-                         on_error=lambda exc: self.show_message(f"{processor_id}: {exc}"))
+    def process(self, processor_id: str, target_id: str, label: str) -> None:
+        """Process with → …: routed as `reyna process --recursive` does; says how many jobs it queued."""
+        def queued(jobs: list[Any]) -> None:
+            self.show_message(self.tr("%n job(s) queued: %1", "", len(jobs)).replace("%1", label)
+                              if jobs else self.tr("Nothing to do: no text here for “%1”.").replace("%1", label))
+
+        self.jobs.process_target(target_id, processor_id, on_done=queued,
+                                 on_error=lambda exc: self.show_message(f"{label}: {exc}"))
         self.jobs_dock.show()
 
     def compile_current(self) -> None:

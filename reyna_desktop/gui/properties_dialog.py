@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from reyna_desktop.errors import ReynaError, ValidationFailed
 from reyna_desktop.gui import workers
 from reyna_desktop.gui.forms import ErrorLabel, with_error
+from reyna_desktop.gui.processor_names import processor_labels
 
 SKIPPED = ("chapters", "compile_presets", "model_settings")
 
@@ -125,6 +126,12 @@ class PropertiesDialog(QDialog):
             self.fields[name] = field
             label = spec.get("title") or name.replace("_", " ").capitalize()
             form.addRow(label, field.box)
+        self.auto: dict[str, QCheckBox] = {}
+        for processor_id, label in processor_labels():
+            check = QCheckBox(label)
+            check.setChecked(processor_id in bucket.auto_processors)
+            self.auto[processor_id] = check
+            form.addRow(self.tr("Run on new blobs") if len(self.auto) == 1 else "", check)
         self.summary = ErrorLabel()
         inner = QWidget()
         inner.setLayout(form)
@@ -182,8 +189,10 @@ class PropertiesDialog(QDialog):
         if not self.validate():
             return
         data = self.metadata()
+        auto = [p for p in self.bucket.auto_processors if p not in self.auto]  # ones set elsewhere stay
+        auto += [p for p, check in self.auto.items() if check.isChecked()]
         workers.submit(self.store.buckets.update, self.bucket.id, name=self.name.text().strip(), metadata=data,
-                       on_done=self._saved, on_error=self._failed)
+                       auto_processors=auto, on_done=self._saved, on_error=self._failed)
 
     def _saved(self, bucket: Any) -> None:
         self.saved.emit(bucket)

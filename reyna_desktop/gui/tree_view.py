@@ -23,14 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from reyna_desktop.gui import workers
+from reyna_desktop.gui.processor_names import processor_labels
 from reyna_desktop.gui.tree_data import Row
 from reyna_desktop.gui.tree_model import BucketTreeModel, ProgressRole, RowRole
 
 log = logging.getLogger(__name__)
 CHILD_TYPES = {"book": "part", "part": "chapter", "album": "track", "tracks": "track", "songbook": "song",
                "conversation": "thread", "research": "note", "chapter": "scene"}
-PROCESSORS = [("text-expansion", "Expand text"), ("style-analyzer", "Analyse style"),
-              ("summarizer", "Summarise"), ("pitch-builder", "Build a pitch")]
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -58,7 +57,7 @@ class BucketTreeView(QTreeView):
     open_blob = Signal(str)
     compile_requested = Signal(str)
     properties_requested = Signal(str)
-    process_requested = Signal(str, dict)  # processor id, target
+    process_requested = Signal(str, str, str)  # processor id, blob or bucket id, the action's label
     message = Signal(str)
 
     def __init__(self, model: BucketTreeModel, parent: QWidget | None = None) -> None:
@@ -149,9 +148,8 @@ class BucketTreeView(QTreeView):
         menu.addAction("Restore from trash…", self.restore_dialog)
         if row is not None:
             process = menu.addMenu("Process with")
-            target = {"bucket_id": row.id} if row.kind == "bucket" else {"blob_id": row.id}
-            for processor_id, label in PROCESSORS:
-                process.addAction(label, partial(self.process_requested.emit, processor_id, dict(target)))
+            for processor_id, label in processor_labels():
+                process.addAction(label, partial(self.process_requested.emit, processor_id, row.id, label))
         if row is not None and row.kind == "bucket":
             menu.addAction("Compile…", lambda: self.compile_requested.emit(row.id))
             menu.addAction("Properties…", lambda: self.properties_requested.emit(row.id))
