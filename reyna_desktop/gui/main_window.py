@@ -186,6 +186,7 @@ class MainWindow(QMainWindow):
         self.tree.properties_requested.connect(self.open_properties)
         self.tree.compile_requested.connect(self.compile_bucket)
         self.tree.process_requested.connect(self.process)
+        self.tree.conversation_requested.connect(self._conversation_about)
         self.editor.words_changed.connect(lambda n: self.words_label.setText(f"{n:,} words"))
         self.editor.error.connect(self.show_message)
         self.editor.expanded.streaming.connect(lambda on: self.show_message("Expanding…" if on else "", 0))
@@ -332,6 +333,10 @@ class MainWindow(QMainWindow):
         self.jobs.process_target(target_id, processor_id, on_done=queued,
                                  on_error=lambda exc: self.show_message(f"{label}: {exc}"))
         self.jobs_dock.show()
+
+    def _conversation_about(self, bucket_id: str, name: str) -> None:
+        self.chat_action.setChecked(True)
+        self.chat.new_conversation_about(bucket_id, name)
 
     def compile_current(self) -> None:
         bucket_id = self.tree.current_bucket_id()

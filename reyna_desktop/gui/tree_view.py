@@ -57,6 +57,7 @@ class BucketTreeView(QTreeView):
     open_blob = Signal(str)
     compile_requested = Signal(str)
     properties_requested = Signal(str)
+    conversation_requested = Signal(str, str)  # bucket id, its name: "New conversation about this…"
     process_requested = Signal(str, str, str)  # processor id, blob or bucket id, the action's label
     message = Signal(str)
 
@@ -151,6 +152,8 @@ class BucketTreeView(QTreeView):
             for processor_id, label in processor_labels():
                 process.addAction(label, partial(self.process_requested.emit, processor_id, row.id, label))
         if row is not None and row.kind == "bucket":
+            menu.addAction(self.tr("New conversation about this…"),
+                           lambda: self.conversation_requested.emit(row.id, row.name))
             menu.addAction("Compile…", lambda: self.compile_requested.emit(row.id))
             menu.addAction("Properties…", lambda: self.properties_requested.emit(row.id))
         return menu

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
 from reyna_desktop.gui.tree_model import RowRole
@@ -62,3 +64,65 @@ def test_auto_processors_set_in_properties_fire_for_a_blob_the_cli_adds(qtbot, m
     qtbot.waitUntil(lambda: any(j.input == {"blob_id": blob_id} and j.state == "succeeded"
                                 for j in window.jobs.runner.jobs()), timeout=15000)
     assert [d.schema_id for d in store.blobs.derived(blob_id)] == ["style-analysis-v1"]
+
+
+def test_conversations_as_a_tree_with_attachment_and_alternatives(qtbot, make_window) -> None:
+    from PySide6.QtCore import QUrl
+
+    from reyna_desktop.processors.chat import create_conversation, start_thread
+
+    window = make_window(sample=False)
+    store = window.store
+    book = store.templates.instantiate("book", "Novel")
+    album = store.buckets.create("Album", "album")
+    folder = store.buckets.create("Chats", "folder")
+    conversation = create_conversation(store, "Plot talk", attached_bucket_id=book.id, parent_id=folder.id)
+    question = store.blobs.create({"content": "Who is Mara?", "role": "user", "sender_id": "me"},
+                                  schema_id="message-v1", bucket_ids=[conversation.id])
+    reply = store.blobs.create({"content": "The first answer.", "role": "assistant", "sender_id": "assistant",
+                                "reply_to": question.id},
+                               schema_id="message-v1", bucket_ids=[conversation.id], parent_id=question.id)
+    store.blobs.update(reply.id, {**store.blobs.data(reply.id), "content": "The regenerated answer."})
+    thread = start_thread(store, reply.id, "Side thread")
+    chat = window.chat
+    chat.refresh_conversations()
+    qtbot.waitUntil(lambda: chat.list.topLevelItemCount() == 1, timeout=5000)
+    folder_item = chat.list.topLevelItem(0)
+    assert folder_item.text(0) == "Chats"
+    assert folder_item.child(0).text(0) == "Plot talk" and folder_item.child(0).child(0).text(0) == "Side thread"
+    chat.list.setCurrentItem(folder_item.child(0))
+    qtbot.waitUntil(lambda: len(chat.messages) == 2, timeout=5000)
+    assert chat.attachment.label.text() == "About: Novel"
+    text = chat.view.toPlainText()
+    assert "The regenerated answer." in text and "2/2" in text
+    chat._link(QUrl(f"alt:{reply.id}:0"))
+    assert "The first answer." in chat.view.toPlainText() and "1/2" in chat.view.toPlainText()
+    chat.attach_to(album.id)
+    qtbot.waitUntil(lambda: chat.attachment.label.text() == "About: Album", timeout=5000)
+    assert store.buckets.get(conversation.id).metadata["attached_bucket_id"] == album.id
+    assert thread.parent_id == conversation.id
+
+
+@pytest.mark.slow
+def test_a_new_conversation_about_the_book_answers_from_its_chapters(qtbot, make_window) -> None:
+    window = make_window(sample=False)
+    store = window.store
+    window.tree.create_from_template("book", "Keeper", None)
+    chapter = open_path(qtbot, window.tree_model, "Keeper", "Part One", "Chapter 1")
+    draft = store.blobs.create({"content": "Old Tomas keeps the lighthouse on Gull Rock and lights it nightly."},
+                               bucket_ids=[chapter.data(RowRole).id])
+    book = open_path(qtbot, window.tree_model, "Keeper")
+    menu_action(window.tree.build_menu(book), "New conversation about this…").trigger()
+    chat = window.chat
+    qtbot.waitUntil(lambda: chat.attachment.label.text() == "About: Keeper", timeout=10000)
+    assert chat.title.text() == "<b>About Keeper</b>"
+    store.buckets.update(chat.conversation_id or "", metadata={"model_settings": {"max_tokens": 24}},
+                         merge_metadata=True)
+    chat.input.setPlainText("Who keeps the lighthouse?")
+    qtbot.mouseClick(chat.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: chat.job_id not in (None, "pending"), timeout=30000)
+    qtbot.waitUntil(lambda: chat.job_id is None, timeout=180000)
+    qtbot.waitUntil(lambda: any(m["role"] == "assistant" for m in chat.messages), timeout=10000)
+    reply = next(m for m in chat.messages if m["role"] == "assistant")
+    assert reply["content"].strip()
+    assert [s["blob_id"] for s in reply["sources"]] == [draft.id]
