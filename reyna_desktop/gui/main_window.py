@@ -28,6 +28,7 @@ from reyna_desktop.gui.backups import BackupTimer
 from reyna_desktop.gui.bridge import StoreEvents
 from reyna_desktop.gui.chat_pane import ChatPane
 from reyna_desktop.gui.editor import EditorArea
+from reyna_desktop.gui.importing import Importer
 from reyna_desktop.gui.jobs import JobService
 from reyna_desktop.gui.jobs_panel import JobsPanel
 from reyna_desktop.gui.journal_hook import JournalHook
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.search_dock = self._dock("Search", self.search, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.jobs_panel = JobsPanel(self.jobs)
         self.jobs_dock = self._dock("Jobs", self.jobs_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.importer = Importer(store, self)
         self._build_status()
         self._build_actions()
         self._connect()
@@ -130,6 +132,10 @@ class MainWindow(QMainWindow):
                                        sp.SP_FileIcon)
         self.save_action = self._action("&Save", self.save, QKeySequence.StandardKey.Save, sp.SP_DialogSaveButton)
         self.compile_action = self._action("&Compile…", self.compile_current, "Ctrl+Shift+E")
+        self.import_action = self._action(self.tr("&Import files…"), lambda: self._import(self.importer.choose_files),
+                                          "Ctrl+I")
+        self.import_folder_action = self._action(self.tr("Import a &folder…"),
+                                                 lambda: self._import(self.importer.choose_folder))
         self.settings_action = self._action("Se&ttings…", self.open_settings, QKeySequence.StandardKey.Preferences)
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.undo_action = self._action("&Undo", lambda: self._edit_call("undo"), QKeySequence.StandardKey.Undo)
@@ -153,7 +159,8 @@ class MainWindow(QMainWindow):
         self.chat_focus = self._action("Go to chat", self.chat.input.setFocus, "Ctrl+3")
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
-        for action in (self.new_action, self.save_action, self.compile_action, self.settings_action):
+        for action in (self.new_action, self.save_action, self.import_action, self.import_folder_action,
+                       self.compile_action, self.settings_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -187,6 +194,8 @@ class MainWindow(QMainWindow):
         self.tree.compile_requested.connect(self.compile_bucket)
         self.tree.process_requested.connect(self.process)
         self.tree.conversation_requested.connect(self._conversation_about)
+        self.tree_model.files_dropped.connect(self.importer.start)
+        self.importer.message.connect(self.show_message)
         self.editor.words_changed.connect(lambda n: self.words_label.setText(f"{n:,} words"))
         self.editor.error.connect(self.show_message)
         self.editor.expanded.streaming.connect(lambda on: self.show_message("Expanding…" if on else "", 0))
@@ -333,6 +342,13 @@ class MainWindow(QMainWindow):
         self.jobs.process_target(target_id, processor_id, on_done=queued,
                                  on_error=lambda exc: self.show_message(f"{label}: {exc}"))
         self.jobs_dock.show()
+
+    def _import(self, choose: Any) -> None:
+        bucket_id = self.tree.current_bucket_id()
+        if bucket_id:
+            choose(bucket_id)
+        else:
+            self.show_message(self.tr("Choose the bucket to import into in the tree first."))
 
     def _conversation_about(self, bucket_id: str, name: str) -> None:
         self.chat_action.setChecked(True)

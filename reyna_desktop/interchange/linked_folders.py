@@ -86,15 +86,17 @@ class SyncReport:
         return {name: list(getattr(self, name)) for name in self.__dataclass_fields__}
 
 
-def is_candidate(rel: str) -> bool:
-    """A file the link imports: a known type, not hidden, not an editor's temp file."""
+def is_hidden_or_temporary(rel: str) -> bool:
+    """A hidden file or folder, or an editor's temporary file: never imported."""
     parts = rel.split("/")
     name = parts[-1]
-    if any(p.startswith(".") for p in parts) or name.endswith(_TEMP_SUFFIXES) or name.startswith("~$"):
-        return False
-    if name.isdigit():  # vim's 4913 probe
-        return False
-    return schema_for_path(Path(name)) is not None
+    return (any(p.startswith(".") for p in parts) or name.endswith(_TEMP_SUFFIXES) or name.startswith("~$")
+            or name.isdigit())  # vim's 4913 probe
+
+
+def is_candidate(rel: str) -> bool:
+    """A file the link imports: a known type, not hidden, not an editor's temp file."""
+    return not is_hidden_or_temporary(rel) and schema_for_path(Path(rel.split("/")[-1])) is not None
 
 
 def _hash_file(path: Path) -> str:
@@ -105,7 +107,8 @@ def _hash_file(path: Path) -> str:
     return hasher.hexdigest()
 
 
-def _read_text(path: Path) -> str:
+def read_text_file(path: Path) -> str:
+    """A text file as UTF-8 (a BOM dropped), or Latin-1 when it is not UTF-8."""
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")
@@ -294,7 +297,7 @@ class LinkedFolders:
     # -- what happens to one file -----------------------------------------------------------
 
     def _data_for(self, seen: _Seen, schema_id: str, old: dict[str, Any] | None = None) -> dict[str, Any]:
-        text = _read_text(seen.path)
+        text = read_text_file(seen.path)
         if schema_id == "chordpro-v1":
             return {**(old or {}), "source": text}
         fmt = "markdown" if seen.path.suffix.lower() in (".md", ".markdown") else "plain"

@@ -126,3 +126,45 @@ def test_a_new_conversation_about_the_book_answers_from_its_chapters(qtbot, make
     reply = next(m for m in chat.messages if m["role"] == "assistant")
     assert reply["content"].strip()
     assert [s["blob_id"] for s in reply["sources"]] == [draft.id]
+
+
+def drop_on(qtbot, view, index, paths) -> None:
+    """A drop from the file manager: drag enter, move and drop events on the tree's viewport."""
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    view.scrollTo(index)
+    point = view.visualRect(index).center()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    action, buttons, mods = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(QPointF(point), action, mime, buttons, mods)
+    QApplication.sendEvent(view.viewport(), enter)
+    assert enter.isAccepted()
+    move = QDragMoveEvent(QPointF(point), action, mime, buttons, mods)
+    QApplication.sendEvent(view.viewport(), move)
+    assert move.isAccepted()
+    QApplication.sendEvent(view.viewport(), QDropEvent(QPointF(point), action, mime, buttons, mods))
+
+
+def test_files_and_a_folder_dropped_on_a_track_become_blobs(qtbot, make_window, tmp_path) -> None:
+    from tests.interchange.media_files import drop_folder
+
+    window = make_window(sample=False)
+    store = window.store
+    album = store.templates.instantiate("album", "Harbour")
+    track_index = open_path(qtbot, window.tree_model, "Harbour", "Tracks", "Track 1")
+    track_id = track_index.data(RowRole).id
+    with qtbot.waitSignal(window.importer.finished, timeout=20000) as done:
+        drop_on(qtbot, window.tree, track_index, drop_folder(tmp_path / "drop"))
+    summary = done.args[0]
+    schemas = sorted(b.schema_id for b in store.blobs.in_bucket(track_id, recursive=True))
+    assert schemas == ["audio-v1", "chordpro-v1", "image-v1", "text-input-v1"]
+    (charts,) = store.buckets.children(track_id)
+    assert charts.name == "Charts"
+    assert [s.reason for s in summary.skipped] == ["unsupported file type '.logicx'"]
+    assert window.importer.summary_box is not None and "session.logicx" in window.importer.summary_box.detailedText()
+    assert window.statusBar().currentMessage() == "Imported 4 file(s) into 1 new folder bucket(s); skipped 1."
+    qtbot.waitUntil(lambda: window.tree_model.index_for_bucket(charts.id).isValid(), timeout=10000)
+    assert album.id
