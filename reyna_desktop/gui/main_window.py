@@ -28,6 +28,7 @@ from reyna_desktop.gui.backups import BackupTimer
 from reyna_desktop.gui.bridge import StoreEvents
 from reyna_desktop.gui.chat_pane import ChatPane
 from reyna_desktop.gui.editor import EditorArea
+from reyna_desktop.gui.folder_links import FolderLinks, LinksPanel
 from reyna_desktop.gui.importing import Importer
 from reyna_desktop.gui.jobs import JobService
 from reyna_desktop.gui.jobs_panel import JobsPanel
@@ -87,12 +88,17 @@ class MainWindow(QMainWindow):
         self.jobs_panel = JobsPanel(self.jobs)
         self.jobs_dock = self._dock("Jobs", self.jobs_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.importer = Importer(store, self)
+        self.links = FolderLinks(store, self)
+        self.links_panel = LinksPanel(self.links)
+        self.links_dock = self._dock(self.tr("Linked folders"), self.links_panel,
+                                     Qt.DockWidgetArea.BottomDockWidgetArea)
         self._build_status()
         self._build_actions()
         self._connect()
         self._restore_layout()
         self.jobs.start_in_background()
         self.backups = BackupTimer(store, settings.backup, self.show_message, parent=self)
+        self.links.start()
 
     # -- building -------------------------------------------------------------------------
 
@@ -153,6 +159,7 @@ class MainWindow(QMainWindow):
         self.jobs_action = self.jobs_dock.toggleViewAction()
         self.jobs_action.setShortcut(QKeySequence("Ctrl+J"))
         self.search_dock_action = self.search_dock.toggleViewAction()
+        self.links_dock_action = self.links_dock.toggleViewAction()
         self.focus_action = self._action("&Distraction-free", self.toggle_focus_mode, "F11", checkable=True)
         self.tree_focus = self._action("Go to tree", self.tree.setFocus, "Ctrl+1")
         self.editor_focus = self._action("Go to editor", self.editor.draft.editor.setFocus, "Ctrl+2")
@@ -169,7 +176,8 @@ class MainWindow(QMainWindow):
                        self.history_action):
             edit_menu.addAction(action)
         view_menu = menu.addMenu("&View")
-        for action in (self.chat_action, self.jobs_action, self.search_dock_action, self.focus_action,
+        for action in (self.chat_action, self.jobs_action, self.search_dock_action, self.links_dock_action,
+                       self.focus_action,
                        self.tree_focus, self.editor_focus, self.chat_focus):
             view_menu.addAction(action)
         toolbar = QToolBar("Main", self)
@@ -196,6 +204,11 @@ class MainWindow(QMainWindow):
         self.tree.conversation_requested.connect(self._conversation_about)
         self.tree_model.files_dropped.connect(self.importer.start)
         self.importer.message.connect(self.show_message)
+        self.tree.link_requested.connect(self.links.choose_folder)
+        self.tree.unlink_requested.connect(self.links.unlink)
+        self.links.message.connect(self.show_message)
+        self.links.statuses.connect(lambda statuses: setattr(self.tree, "linked_buckets",
+                                                             {s.bucket_id for s in statuses}))
         self.editor.words_changed.connect(lambda n: self.words_label.setText(f"{n:,} words"))
         self.editor.error.connect(self.show_message)
         self.editor.expanded.streaming.connect(lambda on: self.show_message("Expanding…" if on else "", 0))
@@ -395,6 +408,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.backups.on_close()
         self.events.close()
+        self.links.stop()
         workers.wait_idle(5000)  # a runner still starting must exist before it can be stopped
         self.jobs.stop()
         workers.wait_idle(5000)

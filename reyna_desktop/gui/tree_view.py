@@ -58,12 +58,15 @@ class BucketTreeView(QTreeView):
     compile_requested = Signal(str)
     properties_requested = Signal(str)
     conversation_requested = Signal(str, str)  # bucket id, its name: "New conversation about this…"
+    link_requested = Signal(str)  # bucket id: choose a folder to link
+    unlink_requested = Signal(str)
     process_requested = Signal(str, str, str)  # processor id, blob or bucket id, the action's label
     message = Signal(str)
 
     def __init__(self, model: BucketTreeModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = model.store
+        self.linked_buckets: set[str] = set()  # kept up to date by the window's FolderLinks
         self.setModel(model)
         self.setObjectName("bucketTree")
         self.setAccessibleName("Buckets")
@@ -154,6 +157,10 @@ class BucketTreeView(QTreeView):
         if row is not None and row.kind == "bucket":
             menu.addAction(self.tr("New conversation about this…"),
                            lambda: self.conversation_requested.emit(row.id, row.name))
+            if row.id in self.linked_buckets:
+                menu.addAction(self.tr("Unlink folder"), lambda: self.unlink_requested.emit(row.id))
+            else:
+                menu.addAction(self.tr("Link a folder…"), lambda: self.link_requested.emit(row.id))
             menu.addAction("Compile…", lambda: self.compile_requested.emit(row.id))
             menu.addAction("Properties…", lambda: self.properties_requested.emit(row.id))
         return menu

@@ -63,6 +63,23 @@ class FolderLink:
     scanned_at: str | None = None
 
 
+@dataclass(frozen=True)
+class LinkStatus:
+    """One link as the window's status line shows it."""
+
+    bucket_id: str
+    folder: Path
+    scanned_at: str | None
+    files: int
+    missing: int
+    present: bool  # the folder is there (an unplugged drive is not)
+
+    def line(self) -> str:
+        scanned = (self.scanned_at or "never")[:16].replace("T", " ")
+        where = str(self.folder) if self.present else f"{self.folder} (not there)"
+        return f"{where}: {self.files} file(s), {self.missing} missing, last scan {scanned}"
+
+
 @dataclass
 class SyncReport:
     created: list[str] = field(default_factory=list)  # relative paths
@@ -179,6 +196,17 @@ class LinkedFolders:
         with self.store.transaction() as tx:
             tx.execute("DELETE FROM folder_links WHERE bucket_id = ?", (bucket_id,))
             tx.emit("bucket.updated", {"bucket_id": bucket_id, "changes": ["folder_link"]})
+
+    def status(self) -> list[LinkStatus]:
+        """Every link with its file count, how many of its files are missing, and its last scan."""
+        out = []
+        for link in self.links():
+            blob_ids = list(self.files(link.bucket_id).values())
+            missing = sum(1 for start in range(0, len(blob_ids), 500)  # within SQLite's parameter limit
+                          for b in self.store.blobs.many(blob_ids[start:start + 500]) if MISSING_TAG in b.tags)
+            out.append(LinkStatus(link.bucket_id, link.folder, link.scanned_at, len(blob_ids) - missing, missing,
+                                  link.folder.is_dir()))
+        return out
 
     def blob_for(self, bucket_id: str, rel: str) -> str | None:
         row = self.store.query_one("SELECT blob_id FROM linked_files WHERE bucket_id = ? AND rel_path = ?",

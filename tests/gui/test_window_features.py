@@ -168,3 +168,47 @@ def test_files_and_a_folder_dropped_on_a_track_become_blobs(qtbot, make_window, 
     assert window.statusBar().currentMessage() == "Imported 4 file(s) into 1 new folder bucket(s); skipped 1."
     qtbot.waitUntil(lambda: window.tree_model.index_for_bucket(charts.id).isValid(), timeout=10000)
     assert album.id
+
+
+def test_a_file_made_in_a_linked_folder_appears_in_the_tree(qtbot, make_window, tmp_path, private_dirs) -> None:
+    import subprocess
+    import sys
+
+    from reyna_desktop.safety.instance import InstanceLock
+
+    window = make_window(sample=False)
+    store = window.store
+    folder = tmp_path / "manuscript"
+    folder.mkdir()
+    (folder / "one.md").write_text("# One\n\nAlready there.\n", encoding="utf-8")
+    notes = store.buckets.create("Manuscript", "folder")
+    bucket_index = open_path(qtbot, window.tree_model, "Manuscript")
+    assert menu_action(window.tree.build_menu(bucket_index), "Link a folder…")
+    window.links.link(notes.id, str(folder))  # what the menu's folder dialog hands over
+    panel = window.links_panel
+    qtbot.waitUntil(lambda: bool(panel.lines()) and "1 file(s), 0 missing" in panel.lines()[0], timeout=10000)
+    assert panel.lines()[0].startswith(str(folder.resolve()))
+    qtbot.waitUntil(lambda: notes.id in window.tree.linked_buckets, timeout=5000)
+    assert menu_action(window.tree.build_menu(bucket_index), "Unlink folder")
+
+    def names() -> list[str]:
+        index = window.tree_model.index_for_bucket(notes.id)
+        model = window.tree_model
+        if model.canFetchMore(index):
+            model.fetchMore(index)
+        return [model.index(r, 0, index).data(RowRole).name for r in range(model.rowCount(index))]
+
+    qtbot.waitUntil(lambda: names() == ["one"], timeout=10000)
+    (folder / "two.md").write_text("# Two\n\nWritten while the window is open.\n", encoding="utf-8")
+    qtbot.waitUntil(lambda: sorted(names()) == ["one", "two"], timeout=15000)
+    qtbot.waitUntil(lambda: "2 file(s)" in panel.lines()[0], timeout=10000)
+
+    lock = InstanceLock(private_dirs)  # what `reyna-desktop` takes before it opens the window
+    assert lock.acquire()
+    try:
+        done = subprocess.run([sys.executable, "-m", "reyna_desktop.cli", "--data-dir", str(private_dirs), "watch"],
+                              capture_output=True, text=True, timeout=60)
+    finally:
+        lock.release()
+    assert done.returncode == 0, done.stderr
+    assert "the window is open on this store and already watches its 1 linked folder(s)" in done.stdout
