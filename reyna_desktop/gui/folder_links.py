@@ -4,6 +4,7 @@ watcher as `reyna watch` while it is open, and a panel shows a status line per l
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from pathlib import Path
 
@@ -25,18 +26,21 @@ def describe_sync(report: SyncReport) -> str:
 class FolderLinks(QObject):
     """Owns the window's FolderWatcher (started off the UI thread) and the link actions."""
 
-    synced = Signal(object)  # a SyncReport (emitted on the watcher's thread, delivered on the UI thread)
-    statuses = Signal(list)  # [LinkStatus]
+    _reported = Signal()  # the watcher's thread put a SyncReport in _reports
+    statuses = Signal(object)  # [LinkStatus] (object: a list Signal would convert it through QVariant)
     message = Signal(str)
 
     def __init__(self, store, parent: QWidget, debounce_s: float = 0.25) -> None:
         super().__init__(parent)
         self.store = store
         self.window = parent
-        self.watcher = FolderWatcher(store, debounce_s=debounce_s, on_sync=self.synced.emit)
+        # The watcher's plain Python thread hands reports over through a queue and an argument-less
+        # signal: passing Python objects through a signal from a non-Qt thread upsets PySide's refcounts.
+        self._reports: queue.SimpleQueue[SyncReport] = queue.SimpleQueue()
+        self.watcher = FolderWatcher(store, debounce_s=debounce_s, on_sync=self._on_sync)
         self.closed = False
         self._lock = threading.Lock()  # start (a pool thread) and stop (closing) never cross
-        self.synced.connect(self._synced)
+        self._reported.connect(self._drain)
 
     def start(self) -> None:
         """Catch up with what changed while the window was closed, then follow the folders."""
@@ -57,6 +61,14 @@ class FolderLinks(QObject):
             if self.watcher.running:
                 self.watcher.stop()
 
+    def _on_sync(self, report: SyncReport) -> None:
+        self._reports.put(report)
+        self._reported.emit()
+
+    def _drain(self) -> None:
+        while not self._reports.empty():
+            self._synced(self._reports.get())
+
     def _synced(self, report: SyncReport) -> None:
         self.message.emit(describe_sync(report))
         self.refresh_status()
@@ -66,7 +78,10 @@ class FolderLinks(QObject):
         self.message.emit(f"Linked folders: {exc}")
 
     def refresh_status(self) -> None:
-        workers.submit(self.watcher.links.status, on_done=self.statuses.emit, on_error=self._failed)
+        workers.submit(self.watcher.links.status, on_done=self._statuses_loaded, on_error=self._failed)
+
+    def _statuses_loaded(self, statuses: list[LinkStatus]) -> None:
+        self.statuses.emit(statuses)
 
     def choose_folder(self, bucket_id: str) -> None:
         folder = QFileDialog.getExistingDirectory(self.window, self.tr("Link a folder"), str(Path.home()))

@@ -207,8 +207,7 @@ class MainWindow(QMainWindow):
         self.tree.link_requested.connect(self.links.choose_folder)
         self.tree.unlink_requested.connect(self.links.unlink)
         self.links.message.connect(self.show_message)
-        self.links.statuses.connect(lambda statuses: setattr(self.tree, "linked_buckets",
-                                                             {s.bucket_id for s in statuses}))
+        self.links.statuses.connect(self._links_changed)
         self.editor.words_changed.connect(lambda n: self.words_label.setText(f"{n:,} words"))
         self.editor.error.connect(self.show_message)
         self.editor.expanded.streaming.connect(lambda on: self.show_message("Expanding…" if on else "", 0))
@@ -355,6 +354,9 @@ class MainWindow(QMainWindow):
         self.jobs.process_target(target_id, processor_id, on_done=queued,
                                  on_error=lambda exc: self.show_message(f"{label}: {exc}"))
         self.jobs_dock.show()
+
+    def _links_changed(self, statuses: list[Any]) -> None:
+        self.tree.linked_buckets = {s.bucket_id for s in statuses}
 
     def _import(self, choose: Any) -> None:
         bucket_id = self.tree.current_bucket_id()

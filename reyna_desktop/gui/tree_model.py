@@ -68,7 +68,7 @@ class Node:
 class BucketTreeModel(QAbstractItemModel):
     error = Signal(str)
     loaded = Signal(object)  # the bucket id (None: the top level) whose rows just arrived
-    files_dropped = Signal(str, list)  # bucket id, local paths dropped from the file manager
+    files_dropped = Signal(str, object)  # bucket id, local paths dropped from the file manager
 
     def __init__(self, store, events: QObject | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
