@@ -36,6 +36,8 @@ from reyna_desktop.gui.journal_hook import JournalHook
 from reyna_desktop.gui.properties_dialog import PropertiesDialog
 from reyna_desktop.gui.search_panel import SearchPanel
 from reyna_desktop.gui.settings_dialog import SettingsDialog
+from reyna_desktop.gui.stats_panel import StatsPanel
+from reyna_desktop.gui.tag_editor import TagDialog
 from reyna_desktop.gui.tree_model import BucketTreeModel
 from reyna_desktop.gui.tree_view import BucketTreeView
 from reyna_desktop.gui.window_state import window_settings
@@ -88,6 +90,8 @@ class MainWindow(QMainWindow):
         self.jobs_panel = JobsPanel(self.jobs)
         self.jobs_dock = self._dock("Jobs", self.jobs_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.importer = Importer(store, self)
+        self.stats = StatsPanel(store)
+        self.stats_dock = self._dock(self.tr("Stats"), self.stats, Qt.DockWidgetArea.RightDockWidgetArea)
         self.links = FolderLinks(store, self)
         self.links_panel = LinksPanel(self.links)
         self.links_dock = self._dock(self.tr("Linked folders"), self.links_panel,
@@ -115,7 +119,11 @@ class MainWindow(QMainWindow):
         self.model_label = QLabel(model_description(self.settings))
         self.model_label.setToolTip("The model loads when the first job needs it, not at start-up.")
         self.jobs_label = QLabel("No jobs running")
+        self.goals_label = QLabel("")
+        self.goals_label.setToolTip(self.tr("Words written today for the book's daily and session targets "
+                                            "(View → Stats)"))
         bar = self.statusBar()
+        bar.addPermanentWidget(self.goals_label)
         bar.addPermanentWidget(self.words_label)
         bar.addPermanentWidget(self.model_label)
         bar.addPermanentWidget(self.jobs_label)
@@ -160,6 +168,8 @@ class MainWindow(QMainWindow):
         self.jobs_action.setShortcut(QKeySequence("Ctrl+J"))
         self.search_dock_action = self.search_dock.toggleViewAction()
         self.links_dock_action = self.links_dock.toggleViewAction()
+        self.stats_dock_action = self.stats_dock.toggleViewAction()
+        self.stats_dock_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.focus_action = self._action("&Distraction-free", self.toggle_focus_mode, "F11", checkable=True)
         self.tree_focus = self._action("Go to tree", self.tree.setFocus, "Ctrl+1")
         self.editor_focus = self._action("Go to editor", self.editor.draft.editor.setFocus, "Ctrl+2")
@@ -177,6 +187,7 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(action)
         view_menu = menu.addMenu("&View")
         for action in (self.chat_action, self.jobs_action, self.search_dock_action, self.links_dock_action,
+                       self.stats_dock_action,
                        self.focus_action,
                        self.tree_focus, self.editor_focus, self.chat_focus):
             view_menu.addAction(action)
@@ -208,6 +219,10 @@ class MainWindow(QMainWindow):
         self.tree.unlink_requested.connect(self.links.unlink)
         self.links.message.connect(self.show_message)
         self.links.statuses.connect(self._links_changed)
+        self.tree.open_bucket.connect(self.stats.show_bucket)
+        self.tree.tags_requested.connect(self.edit_tags)
+        self.events.event.connect(self.stats.on_event)
+        self.stats.progress.connect(self.goals_label.setText)
         self.editor.words_changed.connect(lambda n: self.words_label.setText(f"{n:,} words"))
         self.editor.error.connect(self.show_message)
         self.editor.expanded.streaming.connect(lambda on: self.show_message("Expanding…" if on else "", 0))
@@ -354,6 +369,19 @@ class MainWindow(QMainWindow):
         self.jobs.process_target(target_id, processor_id, on_done=queued,
                                  on_error=lambda exc: self.show_message(f"{label}: {exc}"))
         self.jobs_dock.show()
+
+    def edit_tags(self, kind: str, item_id: str) -> None:
+        get = self.store.buckets.get if kind == "bucket" else self.store.blobs.get
+        workers.submit(lambda: (get(item_id), self.store.stats.tags()),
+                       on_done=lambda loaded: self._show_tags(kind, *loaded),
+                       on_error=lambda exc: self.show_message(str(exc)))
+
+    def _show_tags(self, kind: str, item: Any, known: list[str]) -> TagDialog:
+        dialog = TagDialog(self.store, kind, item, known, self)
+        dialog.saved.connect(lambda _item: self.show_message(self.tr("Tags saved.")))
+        dialog.show()
+        self.tag_dialog = dialog
+        return dialog
 
     def _links_changed(self, statuses: list[Any]) -> None:
         self.tree.linked_buckets = {s.bucket_id for s in statuses}

@@ -59,6 +59,7 @@ class BucketTreeView(QTreeView):
     properties_requested = Signal(str)
     conversation_requested = Signal(str, str)  # bucket id, its name: "New conversation about this…"
     link_requested = Signal(str)  # bucket id: choose a folder to link
+    tags_requested = Signal(str, str)  # "bucket" or "blob", its id
     unlink_requested = Signal(str)
     process_requested = Signal(str, str, str)  # processor id, blob or bucket id, the action's label
     message = Signal(str)
@@ -151,6 +152,7 @@ class BucketTreeView(QTreeView):
             menu.addAction("Delete to trash", self.trash_selected)
         menu.addAction("Restore from trash…", self.restore_dialog)
         if row is not None:
+            menu.addAction(self.tr("Tags…"), lambda: self.tags_requested.emit(row.kind, row.id))
             process = menu.addMenu("Process with")
             for processor_id, label in processor_labels():
                 process.addAction(label, partial(self.process_requested.emit, processor_id, row.id, label))

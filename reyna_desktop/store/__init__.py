@@ -16,6 +16,7 @@ from reyna_desktop.store.buckets import Buckets
 from reyna_desktop.store.check import CheckReport, check_store
 from reyna_desktop.store.core import StoreCore, Tx
 from reyna_desktop.store.search import Search
+from reyna_desktop.store.stats import Stats
 from reyna_desktop.store.templates import Templates
 
 __all__ = ["CheckReport", "Store", "Tx"]
@@ -29,6 +30,7 @@ class Store(StoreCore):
         self.blobs = Blobs(self)
         self.search = Search(self)
         self.templates = Templates(self)
+        self.stats = Stats(self)
 
     @classmethod
     def open(cls, data_dir: Path | str, **options: Any) -> Store:

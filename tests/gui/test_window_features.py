@@ -212,3 +212,64 @@ def test_a_file_made_in_a_linked_folder_appears_in_the_tree(qtbot, make_window, 
         lock.release()
     assert done.returncode == 0, done.stderr
     assert "the window is open on this store and already watches its 1 linked folder(s)" in done.stdout
+
+
+def test_a_tag_edit_with_completion_persists(qtbot, make_window) -> None:
+    window = make_window(sample=False)
+    store = window.store
+    store.buckets.create("Old", "folder", tags=["act-1", "draft"])
+    folder = store.buckets.create("Notes", "folder")
+    note = store.blobs.create({"content": "A note"}, bucket_ids=[folder.id])
+    folder_index = open_path(qtbot, window.tree_model, "Notes")
+    qtbot.waitUntil(lambda: window.tree_model.rowCount(folder_index) == 1, timeout=5000)
+    note_index = window.tree_model.index(0, 0, folder_index)
+    menu_action(window.tree.build_menu(note_index), "Tags…").trigger()
+    qtbot.waitUntil(lambda: getattr(window, "tag_dialog", None) is not None, timeout=5000)
+    dialog = window.tag_dialog
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.line, "dr")
+    popup = dialog.line.completer_.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    assert dialog.line.completer_.currentCompletion() == "draft"
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert dialog.line.text() == "draft, "
+    qtbot.keyClicks(dialog.line, "scene-2")
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        dialog.save()
+    assert store.blobs.get(note.id).tags == ["draft", "scene-2"]
+    menu_action(window.tree.build_menu(folder_index), "Tags…").trigger()
+    qtbot.waitUntil(lambda: window.tag_dialog is not dialog, timeout=5000)
+    window.tag_dialog.line.setText("research")
+    with qtbot.waitSignal(window.tag_dialog.saved, timeout=5000):
+        window.tag_dialog.save()
+    assert store.buckets.get(folder.id).tags == ["research"]
+
+
+def test_stats_panel_and_writing_goals(qtbot, make_window) -> None:
+    window = make_window(sample=False)
+    store = window.store
+    book = store.templates.instantiate("book", "Goals")
+    chapter = open_path(qtbot, window.tree_model, "Goals", "Part One", "Chapter 1")
+    chapter_id = chapter.data(RowRole).id
+    draft = store.blobs.create({"content": " ".join(["word"] * 120)}, bucket_ids=[chapter_id])
+    store.blobs.create({"content": "an expansion"}, bucket_ids=[chapter_id], processor_id="text-expansion")
+    store.buckets.update(book.id, metadata={"daily_target_words": 100, "session_target_words": 50},
+                         merge_metadata=True)
+    window.stats_dock_action.trigger()
+    window.tree.setCurrentIndex(chapter)
+    panel = window.stats
+    qtbot.waitUntil(lambda: panel.figures["words"].text() == "122", timeout=10000)
+    assert panel.figures["blobs"].text() == "2" and panel.figures["versions"].text() == "2"
+    assert panel.figures["processors"].text() == "text-expansion (1)"
+    assert panel.heat_map.activity and sum(panel.heat_map.activity.values()) == 2
+    assert panel.goals_box.isVisible() and panel.daily.value() == 100
+    assert window.goals_label.text() == "Today 120/100 · session 0/50 · 1-day streak"
+    store.blobs.update_text(draft.id, " ".join(["word"] * 150))
+    qtbot.waitUntil(lambda: window.goals_label.text() == "Today 150/100 · session 30/50 · 1-day streak",
+                    timeout=10000)
+    panel.daily.setValue(500)
+    panel.store_targets()
+    qtbot.waitUntil(lambda: window.goals_label.text() == "Today 150/500 · session 30/50 · 0-day streak",
+                    timeout=10000)
+    assert store.buckets.get(book.id).metadata["daily_target_words"] == 500
