@@ -9,12 +9,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from reyna_desktop.gui import workers
+from reyna_desktop.gui.chordpro_editor import ChordProEditor
 from reyna_desktop.gui.draft_pane import DraftPane
 from reyna_desktop.gui.expanded_pane import ExpandedPane
 from reyna_desktop.gui.history_dialog import HistoryDialog
 from reyna_desktop.gui.jobs import JobService
 from reyna_desktop.gui.journal_hook import JournalHook
-from reyna_desktop.gui.media_view import AudioView, ChordProView, ImageView
+from reyna_desktop.gui.media_view import AudioView, ImageView
 
 log = logging.getLogger(__name__)
 EDITABLE = ("text-input-v1",)
@@ -93,7 +94,8 @@ class EditorArea(QStackedWidget):
         self.split.addWidget(self.draft)
         self.split.addWidget(self.expanded)
         self.split.setChildrenCollapsible(False)
-        self.chordpro = ChordProView()
+        self.chordpro = ChordProEditor(store)
+        self.chordpro.error.connect(self.error)
         self.image = ImageView()
         self.audio = AudioView()
         for page in (self.summary, self.split, self.chordpro, self.image, self.audio):
@@ -130,7 +132,7 @@ class EditorArea(QStackedWidget):
         schema = blob.schema_id
         if schema == "chordpro-v1":
             self.draft.clear()
-            self.chordpro.show_source(str(data.get("source", "")))
+            self.chordpro.show_blob(blob.id, str(data.get("source", "")))
             self.setCurrentWidget(self.chordpro)
         elif schema == "image-v1":
             self.draft.clear()

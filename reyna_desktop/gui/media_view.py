@@ -1,11 +1,9 @@
-"""Views for blobs that are not drafts: audio (metadata, and playback where QtMultimedia works),
-images, and ChordPro lyrics with the chords set above the words."""
+"""Views for blobs that are not drafts: audio (metadata, and playback where QtMultimedia works)
+and images. (ChordPro charts have their own editor: chordpro_editor.py.)"""
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
@@ -16,62 +14,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 log = logging.getLogger(__name__)
-_DIRECTIVE = re.compile(r"^\{(\w+)(?::\s*(.*))?\}\s*$")
-_CHORD = re.compile(r"\[([^\]]+)\]")
-
-
-def chordpro_html(source: str) -> str:
-    """Chords above words, in a monospace layout; directives become headings and labels."""
-    out: list[str] = []
-    in_chorus = False
-    for raw in source.splitlines():
-        line = raw.rstrip()
-        directive = _DIRECTIVE.match(line.strip())
-        if directive:
-            name, value = directive.group(1).lower(), (directive.group(2) or "").strip()
-            if name in ("title", "t"):
-                out.append(f"<h2>{html.escape(value)}</h2>")
-            elif name in ("artist", "subtitle", "st", "key", "capo", "tempo"):
-                out.append(f"<p><i>{html.escape(name.title())}: {html.escape(value)}</i></p>")
-            elif name in ("start_of_chorus", "soc"):
-                in_chorus = True
-                out.append("<p><b>Chorus</b></p>")
-            elif name in ("end_of_chorus", "eoc"):
-                in_chorus = False
-            elif name == "chorus":
-                out.append("<p><b>(Chorus)</b></p>")
-            elif name in ("comment", "c", "ci"):
-                out.append(f"<p><i>{html.escape(value)}</i></p>")
-            continue
-        chords, words = "", ""
-        position = 0
-        for match in _CHORD.finditer(line):
-            words += line[position:match.start()]
-            chords = chords.ljust(len(words)) + match.group(1) + " "
-            position = match.end()
-        words += line[position:]
-        indent = "    " if in_chorus else ""
-        block = ""
-        if chords.strip():
-            block += f"<span style='color:#c0392b;font-weight:bold'>{html.escape(indent + chords.rstrip())}</span>\n"
-        block += html.escape(indent + words)
-        out.append(f"<pre style='margin:0'>{block}</pre>")
-    return "\n".join(out)
-
-
-class ChordProView(QTextBrowser):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAccessibleName("Lyrics with chords")
-
-    def show_source(self, source: str) -> None:
-        self.setHtml(chordpro_html(source))
 
 
 class ImageView(QScrollArea):

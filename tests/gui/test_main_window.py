@@ -289,7 +289,7 @@ def test_chordpro_shows_chords_above_words(qtbot, make_window) -> None:
                                      bucket_ids=[bucket.id])
     window.editor.open_blob(blob.id)
     qtbot.waitUntil(lambda: window.editor.currentWidget() is window.editor.chordpro, timeout=5000)
-    lines = window.editor.chordpro.toPlainText().splitlines()
+    lines = window.editor.chordpro.preview.toPlainText().splitlines()
     chord_line = next(line for line in lines if "G" in line and "C" in line)
     assert chord_line.index("C") == "Hello ".__len__()
     assert "Hello world" in lines[lines.index(chord_line) + 1]

@@ -273,3 +273,36 @@ def test_stats_panel_and_writing_goals(qtbot, make_window) -> None:
     qtbot.waitUntil(lambda: window.goals_label.text() == "Today 150/500 · session 30/50 · 0-day streak",
                     timeout=10000)
     assert store.buckets.get(book.id).metadata["daily_target_words"] == 500
+
+
+def test_a_chordpro_edit_updates_the_preview_transposes_and_saves_a_version(qtbot, make_window) -> None:
+    window = make_window(sample=False)
+    store = window.store
+    track = store.buckets.create("Song", "track")
+    source = "{title: Harbour Light}\n{key: G}\n[G]Row the boat, the [C]light is [D]low\n"
+    blob = store.blobs.create({"source": source}, schema_id="chordpro-v1", bucket_ids=[track.id])
+    window.editor.open_blob(blob.id)
+    editor = window.editor.chordpro
+    qtbot.waitUntil(lambda: window.editor.currentWidget() is editor and editor.blob_id == blob.id, timeout=5000)
+    assert "Harbour Light" in editor.preview.toPlainText() and "Key G" in editor.preview.toPlainText()
+    cursor = editor.source.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    editor.source.setTextCursor(cursor)
+    qtbot.keyClicks(editor.source, "[Em]Home by the [C]morning")
+    qtbot.waitUntil(lambda: "Home by the morning" in editor.preview.toPlainText(), timeout=5000)
+    lines = editor.preview.toPlainText().splitlines()
+    chords = lines[lines.index("Home by the morning") - 1]
+    assert chords.split() == ["Em", "C"] and chords.index("C") == len("Home by the ")
+    qtbot.mouseClick(editor.up, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.up, Qt.MouseButton.LeftButton)
+    editor.capo.setValue(2)
+    qtbot.waitUntil(lambda: "Capo 2 (play G shapes)" in editor.preview.toPlainText(), timeout=5000)
+    assert "Key A" in editor.preview.toPlainText()
+    assert editor.source.toPlainText().splitlines()[:4] == ["{title: Harbour Light}", "{key: A}", "{capo: 2}",
+                                                             "[A]Row the boat, the [D]light is [E]low"]
+    with qtbot.waitSignal(editor.saved, timeout=5000):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert store.blobs.get(blob.id).version == 2
+    assert store.blobs.data(blob.id)["source"].endswith("[F#m]Home by the [D]morning")
+    assert store.blobs.data(blob.id, 1)["source"] == source
+    assert editor.status.text() == "Saved as version 2"
