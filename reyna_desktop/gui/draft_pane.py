@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, 
 from reyna_desktop.gui import workers
 from reyna_desktop.gui.highlighter import MarkdownHighlighter
 from reyna_desktop.gui.journal_hook import JournalHook
+from reyna_desktop.gui.spell_menu import WritingAids
 from reyna_desktop.store.text import word_count
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class DraftPane(QWidget):
         self.editor.setTabChangesFocus(False)
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.highlighter = MarkdownHighlighter(self.editor.document())
+        self.aids = WritingAids(store, self.editor, self.highlighter)
         self.autosave = QTimer(self, singleShot=True, interval=autosave_ms)
         self.autosave.timeout.connect(self.save)
         self.journal_timer = QTimer(self, singleShot=True, interval=400)
@@ -110,6 +112,8 @@ class DraftPane(QWidget):
         self.blob = blob
         self._loading = True
         self._saved_text = text
+        if blob_id != self.aids.blob_id:
+            self.aids.open_blob(blob_id, text)
         if text != self.editor.toPlainText():
             position = self.editor.textCursor().position()
             self.editor.setPlainText(text)

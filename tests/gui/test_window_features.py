@@ -306,3 +306,63 @@ def test_a_chordpro_edit_updates_the_preview_transposes_and_saves_a_version(qtbo
     assert store.blobs.data(blob.id)["source"].endswith("[F#m]Home by the [D]morning")
     assert store.blobs.data(blob.id, 1)["source"] == source
     assert editor.status.text() == "Saved as version 2"
+
+
+def underlined(editor) -> list[str]:
+    """The words the draft's highlighter underlines as misspelt."""
+    from PySide6.QtGui import QTextCharFormat
+
+    out = []
+    block = editor.document().firstBlock()
+    while block.isValid():
+        for fmt in block.layout().formats():
+            if fmt.format.underlineStyle() == QTextCharFormat.UnderlineStyle.SpellCheckUnderline:
+                out.append(block.text()[fmt.start:fmt.start + fmt.length])
+        block = block.next()
+    return out
+
+
+def test_a_misspelt_word_is_underlined_and_a_suggestion_replaces_it(qtbot, make_window) -> None:
+    window = make_window(sample=False)
+    store = window.store
+    book = store.templates.instantiate("book", "Spelt")
+    chapter = store.buckets.children(store.buckets.children(book.id)[1].id)[0]
+    draft = store.blobs.create({"content": "The keeper climbed to the lihgthouse at dusk."}, bucket_ids=[chapter.id])
+    window.editor.open_blob(draft.id)
+    pane = window.editor.draft
+    qtbot.waitUntil(lambda: underlined(pane.editor) == ["lihgthouse"], timeout=10000)
+    assert pane.highlighter.spell.tag == "en_US"
+    text = pane.editor.toPlainText()
+    cursor = pane.editor.textCursor()
+    cursor.setPosition(text.index("lihgthouse") + 3)
+    point = pane.editor.cursorRect(cursor).center()
+    menu = pane.aids.build_menu(point)
+    labels = [a.text() for a in menu.actions()]
+    assert labels[0] == "lighthouse" and "Add “lihgthouse” to the project dictionary" in labels
+    menu.actions()[0].trigger()
+    assert pane.editor.toPlainText() == "The keeper climbed to the lighthouse at dusk."
+    qtbot.waitUntil(lambda: store.blobs.text(draft.id) == "The keeper climbed to the lighthouse at dusk.",
+                    timeout=10000)
+    assert underlined(pane.editor) == []
+
+
+def test_the_draft_is_set_right_to_left_by_its_content(qtbot, make_window) -> None:
+    from tests.test_spelling import ARABIC, HEBREW
+
+    window = make_window(sample=False)
+    store = window.store
+    folder = store.buckets.create("Notes", "folder")
+    hebrew = store.blobs.create({"content": f"{HEBREW}\n\n{HEBREW} (Genesis 1:1)"}, bucket_ids=[folder.id])
+    english = store.blobs.create({"content": f"A note quoting {ARABIC[:10]} in passing."}, bucket_ids=[folder.id])
+    pane = window.editor.draft
+    window.editor.open_blob(hebrew.id)
+    qtbot.waitUntil(lambda: pane.blob_id == hebrew.id and pane.editor.toPlainText().startswith(HEBREW[:5]),
+                    timeout=10000)
+    assert pane.editor.document().defaultTextOption().alignment() == Qt.AlignmentFlag.AlignRight
+    block = pane.editor.document().findBlockByNumber(2)
+    assert block.textDirection() == Qt.LayoutDirection.RightToLeft  # the mixed line still reads right to left
+    window.editor.open_blob(english.id)
+    qtbot.waitUntil(lambda: pane.blob_id == english.id and pane.editor.toPlainText().startswith("A note"),
+                    timeout=10000)
+    assert pane.editor.document().defaultTextOption().alignment() == Qt.AlignmentFlag.AlignLeft
+    assert pane.editor.document().firstBlock().textDirection() == Qt.LayoutDirection.LeftToRight
