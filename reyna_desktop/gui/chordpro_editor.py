@@ -6,7 +6,9 @@ names and directives are not words."""
 from __future__ import annotations
 
 import html
+import importlib
 import re
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut, QSyntaxHighlighter, QTextCharFormat, QTextDocument
@@ -22,10 +24,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reyna_desktop.export import chordpro
 from reyna_desktop.gui import workers
 
+if TYPE_CHECKING:
+    from types import ModuleType
+
 CHORD_COLOR = "#c0392b"
+
+
+def chordpro() -> ModuleType:
+    """The ChordPro parser (reyna_desktop.export.chordpro). Importing it loads the whole export
+    package (WeasyPrint: seconds on a cold start), so the window does that on a worker thread
+    when a chart is first opened (EditorArea's describe_blob), never on the UI thread at start."""
+    return importlib.import_module("reyna_desktop.export.chordpro")
 
 
 class ChordProHighlighter(QSyntaxHighlighter):
@@ -50,7 +61,7 @@ class ChordProHighlighter(QSyntaxHighlighter):
                 self.setFormat(match.start(), match.end() - match.start(), fmt)
 
 
-def preview_html(song: chordpro.Song) -> str:
+def preview_html(song: Any) -> str:
     """The song as the songbook sets it, in HTML a QTextBrowser renders (chords in a line above)."""
     out = [f"<h2 style='margin-bottom:0'>{html.escape(song.title or 'Untitled')}</h2>"]
     byline = " · ".join(x for x in (song.subtitle, song.artist) if x)
@@ -60,7 +71,7 @@ def preview_html(song: chordpro.Song) -> str:
     if song.key:
         facts.append(f"Key {html.escape(song.key)}")
     if song.capo:
-        shapes = chordpro.transpose_chord(song.key, -song.capo) if song.key else ""
+        shapes = chordpro().transpose_chord(song.key, -song.capo) if song.key else ""
         facts.append(f"Capo {song.capo}" + (f" (play {html.escape(shapes)} shapes)" if shapes else ""))
     if facts:
         out.append(f"<p><small>{' · '.join(facts)}</small></p>")
@@ -143,7 +154,7 @@ class ChordProEditor(QWidget):
         self.status.setText("")
 
     def update_preview(self) -> None:
-        song = chordpro.parse(self.source.toPlainText())
+        song = chordpro().parse(self.source.toPlainText())
         self.preview.setHtml(preview_html(song))
         self.capo.blockSignals(True)
         self.capo.setValue(song.capo or 0)
@@ -160,10 +171,10 @@ class ChordProEditor(QWidget):
         cursor.insertText(text)
 
     def transpose(self, steps: int) -> None:
-        self._replace_text(chordpro.transpose_source(self.source.toPlainText(), steps))
+        self._replace_text(chordpro().transpose_source(self.source.toPlainText(), steps))
 
     def set_capo(self, capo: int) -> None:
-        self._replace_text(chordpro.set_capo(self.source.toPlainText(), capo))
+        self._replace_text(chordpro().set_capo(self.source.toPlainText(), capo))
 
     def save(self) -> None:
         if self.blob_id is None:

@@ -29,6 +29,7 @@ from reyna_desktop.gui.bridge import StoreEvents
 from reyna_desktop.gui.chat_pane import ChatPane
 from reyna_desktop.gui.editor import EditorArea
 from reyna_desktop.gui.folder_links import FolderLinks, LinksPanel
+from reyna_desktop.gui.forms import fill
 from reyna_desktop.gui.importing import Importer
 from reyna_desktop.gui.jobs import JobService
 from reyna_desktop.gui.jobs_panel import JobsPanel
@@ -67,7 +68,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.store = store
         self.settings = settings
-        self.setWindowTitle("Reyna")
+        self.setWindowTitle(self.tr("Reyna"))
         self.first_paint_callbacks: list[Any] = []
         self.events = StoreEvents(store, parent=self)
         self.journal = JournalHook(store.data_dir)
@@ -86,15 +87,15 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([360, 720, 340])
         self.setCentralWidget(self.splitter)
         self.search = SearchPanel(store)
-        self.search_dock = self._dock("Search", self.search, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.search_dock = self._dock("search", self.tr("Search"), self.search, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.jobs_panel = JobsPanel(self.jobs)
-        self.jobs_dock = self._dock("Jobs", self.jobs_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.jobs_dock = self._dock("jobs", self.tr("Jobs"), self.jobs_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.importer = Importer(store, self)
         self.stats = StatsPanel(store)
-        self.stats_dock = self._dock(self.tr("Stats"), self.stats, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.stats_dock = self._dock("stats", self.tr("Stats"), self.stats, Qt.DockWidgetArea.RightDockWidgetArea)
         self.links = FolderLinks(store, self)
         self.links_panel = LinksPanel(self.links)
-        self.links_dock = self._dock(self.tr("Linked folders"), self.links_panel,
+        self.links_dock = self._dock("links", self.tr("Linked folders"), self.links_panel,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self._build_status()
         self._build_actions()
@@ -106,9 +107,10 @@ class MainWindow(QMainWindow):
 
     # -- building -------------------------------------------------------------------------
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        """A hidden dock; `name` (not the translated title) keys its place in the saved layout."""
         dock = QDockWidget(title, self)
-        dock.setObjectName(f"{title.lower()}Dock")
+        dock.setObjectName(f"{name}Dock")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         dock.hide()
@@ -117,8 +119,8 @@ class MainWindow(QMainWindow):
     def _build_status(self) -> None:
         self.words_label = QLabel("")
         self.model_label = QLabel(model_description(self.settings))
-        self.model_label.setToolTip("The model loads when the first job needs it, not at start-up.")
-        self.jobs_label = QLabel("No jobs running")
+        self.model_label.setToolTip(self.tr("The model loads when the first job needs it, not at start-up."))
+        self.jobs_label = QLabel(self.tr("No jobs running"))
         self.goals_label = QLabel("")
         self.goals_label.setToolTip(self.tr("Words written today for the book's daily and session targets "
                                             "(View → Stats)"))
@@ -142,25 +144,30 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         sp = QStyle.StandardPixmap
-        self.new_action = self._action("&New from template…", self.new_project, QKeySequence.StandardKey.New,
+        self.new_action = self._action(self.tr("&New from template…"), self.new_project, QKeySequence.StandardKey.New,
                                        sp.SP_FileIcon)
-        self.save_action = self._action("&Save", self.save, QKeySequence.StandardKey.Save, sp.SP_DialogSaveButton)
-        self.compile_action = self._action("&Compile…", self.compile_current, "Ctrl+Shift+E")
+        self.save_action = self._action(self.tr("&Save"), self.save, QKeySequence.StandardKey.Save,
+                                        sp.SP_DialogSaveButton)
+        self.compile_action = self._action(self.tr("&Compile…"), self.compile_current, self.tr("Ctrl+Shift+E"))
         self.import_action = self._action(self.tr("&Import files…"), lambda: self._import(self.importer.choose_files),
                                           "Ctrl+I")
         self.import_folder_action = self._action(self.tr("Import a &folder…"),
                                                  lambda: self._import(self.importer.choose_folder))
-        self.settings_action = self._action("Se&ttings…", self.open_settings, QKeySequence.StandardKey.Preferences)
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.undo_action = self._action("&Undo", lambda: self._edit_call("undo"), QKeySequence.StandardKey.Undo)
-        self.redo_action = self._action("&Redo", lambda: self._edit_call("redo"), "Ctrl+Y")
-        self.find_action = self._action("&Find in text…", self.show_find, QKeySequence.StandardKey.Find,
+        self.settings_action = self._action(self.tr("Se&ttings…"), self.open_settings,
+                                            QKeySequence.StandardKey.Preferences)
+        self.quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.undo_action = self._action(self.tr("&Undo"), lambda: self._edit_call("undo"),
+                                        QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action(self.tr("&Redo"), lambda: self._edit_call("redo"), self.tr("Ctrl+Y"))
+        self.find_action = self._action(self.tr("&Find in text…"), self.show_find, QKeySequence.StandardKey.Find,
                                         sp.SP_FileDialogContentsView)
-        self.search_action = self._action("Search &everything…", self.show_search, "Ctrl+Shift+F",
+        self.search_action = self._action(self.tr("Search &everything…"), self.show_search, self.tr("Ctrl+Shift+F"),
                                           sp.SP_FileDialogDetailedView)
-        self.expand_action = self._action("E&xpand draft", self.editor.expanded.expand, "Ctrl+E", sp.SP_MediaPlay)
-        self.history_action = self._action("Version &history…", self._history, "Ctrl+Shift+H")
-        self.chat_action = self._action("&Chat pane", lambda: None, "Ctrl+Shift+C", sp.SP_MessageBoxQuestion,
+        self.expand_action = self._action(self.tr("E&xpand draft"), self.editor.expanded.expand,
+                                          self.tr("Ctrl+E"), sp.SP_MediaPlay)
+        self.history_action = self._action(self.tr("Version &history…"), self._history, self.tr("Ctrl+Shift+H"))
+        self.chat_action = self._action(self.tr("&Chat pane"), lambda: None, self.tr("Ctrl+Shift+C"),
+                                        sp.SP_MessageBoxQuestion,
                                         checkable=True)
         self.chat_action.setChecked(True)
         self.chat_action.toggled.connect(self.chat.setVisible)
@@ -170,22 +177,23 @@ class MainWindow(QMainWindow):
         self.links_dock_action = self.links_dock.toggleViewAction()
         self.stats_dock_action = self.stats_dock.toggleViewAction()
         self.stats_dock_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
-        self.focus_action = self._action("&Distraction-free", self.toggle_focus_mode, "F11", checkable=True)
-        self.tree_focus = self._action("Go to tree", self.tree.setFocus, "Ctrl+1")
-        self.editor_focus = self._action("Go to editor", self.editor.draft.editor.setFocus, "Ctrl+2")
-        self.chat_focus = self._action("Go to chat", self.chat.input.setFocus, "Ctrl+3")
+        self.focus_action = self._action(self.tr("&Distraction-free"), self.toggle_focus_mode, self.tr("F11"),
+                                         checkable=True)
+        self.tree_focus = self._action(self.tr("Go to tree"), self.tree.setFocus, self.tr("Ctrl+1"))
+        self.editor_focus = self._action(self.tr("Go to editor"), self.editor.draft.editor.setFocus, self.tr("Ctrl+2"))
+        self.chat_focus = self._action(self.tr("Go to chat"), self.chat.input.setFocus, self.tr("Ctrl+3"))
         menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
+        file_menu = menu.addMenu(self.tr("&File"))
         for action in (self.new_action, self.save_action, self.import_action, self.import_folder_action,
                        self.compile_action, self.settings_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        edit_menu = menu.addMenu("&Edit")
+        edit_menu = menu.addMenu(self.tr("&Edit"))
         for action in (self.undo_action, self.redo_action, self.find_action, self.search_action, self.expand_action,
                        self.history_action):
             edit_menu.addAction(action)
-        view_menu = menu.addMenu("&View")
+        view_menu = menu.addMenu(self.tr("&View"))
         for action in (self.chat_action, self.jobs_action, self.search_dock_action, self.links_dock_action,
                        self.stats_dock_action,
                        self.focus_action,
@@ -223,7 +231,7 @@ class MainWindow(QMainWindow):
         self.tree.tags_requested.connect(self.edit_tags)
         self.events.event.connect(self.stats.on_event)
         self.stats.progress.connect(self.goals_label.setText)
-        self.editor.words_changed.connect(lambda n: self.words_label.setText(f"{n:,} words"))
+        self.editor.words_changed.connect(lambda n: self.words_label.setText(fill(self.tr("%1 words"), f"{n:,}")))
         self.editor.error.connect(self.show_message)
         self.editor.expanded.streaming.connect(lambda on: self.show_message("Expanding…" if on else "", 0))
         self.chat.open_blob.connect(self.editor.open_blob)
@@ -289,7 +297,7 @@ class MainWindow(QMainWindow):
             cursor.movePosition(cursor.MoveOperation.Start)
             editor.setTextCursor(cursor)
             if not editor.find(text, QTextDocument.FindFlag(0)):
-                self.show_message(f"“{text}” is not in this text")
+                self.show_message(fill(self.tr("“%1” is not in this text"), text))
 
     def show_search(self) -> None:
         self.search_dock.show()
@@ -307,7 +315,7 @@ class MainWindow(QMainWindow):
     def new_project(self) -> None:
         templates = sorted(self.store.templates.all().items())
         labels = [t.label or name for name, t in templates]
-        label, ok = QInputDialog.getItem(self, "New from template", "Template:", labels, 0, False)
+        label, ok = QInputDialog.getItem(self, self.tr("New from template"), self.tr("Template:"), labels, 0, False)
         if ok:
             name, template = templates[labels.index(label)]
             self.tree.new_from_template(name, template.label, None)
@@ -402,20 +410,20 @@ class MainWindow(QMainWindow):
         if bucket_id:
             self.compile_bucket(bucket_id)
         else:
-            self.show_message("Choose a book or an album in the tree first.")
+            self.show_message(self.tr("Choose a book or an album in the tree first."))
 
     def compile_bucket(self, bucket_id: str) -> None:
-        fmt, ok = QInputDialog.getItem(self, "Compile", "Format:", FORMATS, 0, False)
+        fmt, ok = QInputDialog.getItem(self, self.tr("Compile"), self.tr("Format:"), FORMATS, 0, False)
         if not ok:
             return
         suffix = "pdf" if fmt == "songbook-pdf" else fmt
-        out, _ = QFileDialog.getSaveFileName(self, "Compile to", str(Path.home() / f"book.{suffix}"))
+        out, _ = QFileDialog.getSaveFileName(self, self.tr("Compile to"), str(Path.home() / f"book.{suffix}"))
         if not out:
             return
-        self.show_message(f"Compiling to {out}…", 0)
+        self.show_message(fill(self.tr("Compiling to %1…"), out), 0)
         workers.submit(compile_directly, self.store, bucket_id, fmt, out,
-                       on_done=lambda path: self.show_message(f"Compiled: {path}"),
-                       on_error=lambda exc: self.show_message(f"Compile failed: {exc}"))
+                       on_done=lambda path: self.show_message(fill(self.tr("Compiled: %1"), path)),
+                       on_error=lambda exc: self.show_message(fill(self.tr("Compile failed: %1"), exc)))
 
     def _jobs_changed(self) -> None:
         running = self.jobs.running_count

@@ -31,7 +31,7 @@ class ImageView(QScrollArea):
     def show_file(self, path: str) -> None:
         pixmap = QPixmap(path)
         if pixmap.isNull():
-            self.label.setText("This image cannot be shown.")
+            self.label.setText(self.tr("This image cannot be shown."))
             return
         if pixmap.width() > 1600:
             pixmap = pixmap.scaledToWidth(1600, Qt.TransformationMode.SmoothTransformation)
@@ -43,9 +43,9 @@ class AudioView(QWidget):
         super().__init__(parent)
         self.form = QFormLayout()
         self.player: Any = None
-        self.play_button = QPushButton("Play")
+        self.play_button = QPushButton(self.tr("Play"))
         self.play_button.clicked.connect(self.toggle)
-        self.stop_button = QPushButton("Stop")
+        self.stop_button = QPushButton(self.tr("Stop"))
         self.stop_button.clicked.connect(self.stop)
         self.note = QLabel("")
         controls = QHBoxLayout()
@@ -73,7 +73,7 @@ class AudioView(QWidget):
         self.play_button.setEnabled(playable)
         self.stop_button.setEnabled(playable)
         if not playable:
-            self.note.setText("Playback is not available here; the file is safe in the store.")
+            self.note.setText(self.tr("Playback is not available here; the file is safe in the store."))
 
     def _ensure_player(self) -> bool:
         if self.player is not None:
@@ -94,15 +94,15 @@ class AudioView(QWidget):
 
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
             self.player.pause()
-            self.play_button.setText("Play")
+            self.play_button.setText(self.tr("Play"))
         else:
             if self.player.source().isEmpty():
                 self.player.setSource(QUrl.fromLocalFile(self._path))
             self.player.play()
-            self.play_button.setText("Pause")
+            self.play_button.setText(self.tr("Pause"))
 
     def stop(self) -> None:
         if self.player is not None:
             self.player.stop()
             self.player.setSource(QUrl())
-        self.play_button.setText("Play")
+        self.play_button.setText(self.tr("Play"))

@@ -65,15 +65,17 @@ class Loaded:
     goals: Goals | None
 
 
-def load_stats(store, bucket_id: str) -> Loaded:
-    """Off the UI thread: the bucket's figures and its book's goals."""
+def load_stats(store, bucket_id: str, figures: bool = True) -> Loaded:
+    """Off the UI thread: the bucket's figures (left empty with figures=False: the panel is
+    hidden, only the status bar's goals are wanted) and its book's goals."""
     bucket = store.buckets.get(bucket_id)
-    stats = store.stats.bucket(bucket_id)
+    stats = store.stats.bucket(bucket_id) if figures else BucketStats()
     book = next((b for b in [bucket, *reversed(store.buckets.ancestors(bucket_id))] if b.type == "book"), None)
     goals = None
     if book is not None:
         meta = book.metadata
-        goals = Goals(book.id, book.name, store.stats.bucket(book.id).words if book.id != bucket.id else stats.words,
+        words = stats.words if figures and book.id == bucket.id else store.stats.bucket(book.id).words
+        goals = Goals(book.id, book.name, words,
                       int(meta.get("target_words") or 0), int(meta.get("daily_target_words") or 0),
                       int(meta.get("session_target_words") or 0), store.stats.words_per_day(book.id, STREAK_DAYS))
     return Loaded(bucket.id, bucket.name, stats, goals)
@@ -213,18 +215,28 @@ class StatsPanel(QWidget):
 
     def refresh(self) -> None:
         if self.bucket_id is not None:
-            wanted = self.bucket_id
-            workers.submit(load_stats, self.store, wanted, on_done=lambda loaded: self._loaded(wanted, loaded),
+            wanted, figures = self.bucket_id, self.isVisible()
+            workers.submit(load_stats, self.store, wanted, figures,
+                           on_done=lambda loaded: self._loaded(wanted, loaded, figures),
                            on_error=lambda exc: self.title.setText(str(exc)))
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.refresh()  # figures are only worked out while the panel is shown
 
     def on_event(self, event: Any) -> None:
         if self.bucket_id is not None and event.topic.startswith(("blob.", "bucket.")):
             self._timer.start()
 
-    def _loaded(self, wanted: str, loaded: Loaded) -> None:
+    def _loaded(self, wanted: str, loaded: Loaded, figures: bool = True) -> None:
         if wanted != self.bucket_id:
             return
         self.loaded = loaded
+        if figures:
+            self._show_figures(loaded)
+        self._show_goals(loaded.goals)
+
+    def _show_figures(self, loaded: Loaded) -> None:
         stats = loaded.stats
         self.title.setText(f"<b>{loaded.name}</b>")
         self.figures["words"].setText(f"{stats.words:,}")
@@ -236,7 +248,8 @@ class StatsPanel(QWidget):
         self.figures["last"].setText(local_day(stats.last_activity).isoformat() if stats.last_activity
                                      else self.tr("never"))
         self.heat_map.set_activity(stats.activity)
-        goals = loaded.goals
+
+    def _show_goals(self, goals: Goals | None) -> None:
         self.goals_box.setVisible(goals is not None)
         if goals is None:
             return
