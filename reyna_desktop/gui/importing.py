@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from reyna_desktop.gui import workers
+from reyna_desktop.gui.forms import fill
 from reyna_desktop.interchange.file_import import ImportCancelled, ImportSummary, import_files, importable_suffixes
 
 
@@ -92,7 +93,9 @@ class Importer(QObject):
         """Not modal: the window stays usable while the list of skipped files is read."""
         box = QMessageBox(QMessageBox.Icon.Information, self.tr("Import"), summary.message(),
                           QMessageBox.StandardButton.Ok, self.window)
-        box.setInformativeText(self.tr("Skipped:"))
+        lines = [f"{Path(s.path).name}: {s.reason}" for s in summary.skipped]
+        more = fill(self.tr("… and %1 more (Show Details…)"), len(lines) - 8) if len(lines) > 8 else ""
+        box.setInformativeText(self.tr("Skipped:") + "\n" + "\n".join(lines[:8]) + ("\n" + more if more else ""))
         box.setDetailedText("\n".join(f"{s.path}: {s.reason}" for s in summary.skipped))
         box.setModal(False)
         box.show()
