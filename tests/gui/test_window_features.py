@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
 from reyna_desktop.gui.tree_model import RowRole
+from tests.gui.helpers import ask_in_chat
 from tests.gui.test_main_window import make_window, open_path
 
 __all__ = ["make_window"]  # fixture used by name
@@ -118,13 +119,7 @@ def test_a_new_conversation_about_the_book_answers_from_its_chapters(qtbot, make
     assert chat.title.text() == "<b>About Keeper</b>"
     store.buckets.update(chat.conversation_id or "", metadata={"model_settings": {"max_tokens": 24}},
                          merge_metadata=True)
-    chat.input.setPlainText("Who keeps the lighthouse?")
-    qtbot.mouseClick(chat.send_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: chat.job_id not in (None, "pending"), timeout=30000)
-    qtbot.waitUntil(lambda: chat.job_id is None, timeout=180000)
-    qtbot.waitUntil(lambda: any(m["role"] == "assistant" for m in chat.messages), timeout=10000)
-    reply = next(m for m in chat.messages if m["role"] == "assistant")
-    assert reply["content"].strip()
+    reply = ask_in_chat(qtbot, chat, "Who keeps the lighthouse?")
     assert [s["blob_id"] for s in reply["sources"]] == [draft.id]
 
 
