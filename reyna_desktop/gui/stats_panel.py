@@ -72,8 +72,9 @@ def load_stats(store, bucket_id: str, figures: bool = True) -> Loaded:
     stats = store.stats.bucket(bucket_id) if figures else BucketStats()
     book = next((b for b in [bucket, *reversed(store.buckets.ancestors(bucket_id))] if b.type == "book"), None)
     goals = None
-    if book is not None:
-        meta = book.metadata
+    meta = book.metadata if book is not None else {}
+    wanted = figures or bool(meta.get("daily_target_words") or meta.get("session_target_words"))
+    if book is not None and wanted:  # a hidden panel works out words per day only for a book with goals
         words = stats.words if figures and book.id == bucket.id else store.stats.bucket(book.id).words
         goals = Goals(book.id, book.name, words,
                       int(meta.get("target_words") or 0), int(meta.get("daily_target_words") or 0),
@@ -252,6 +253,7 @@ class StatsPanel(QWidget):
     def _show_goals(self, goals: Goals | None) -> None:
         self.goals_box.setVisible(goals is not None)
         if goals is None:
+            self.progress.emit("")
             return
         self._session_start.setdefault(goals.book_id, goals.today)
         self.goals_box.setTitle(self.tr("Writing goals of %1").replace("%1", goals.book_name))
