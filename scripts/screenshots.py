@@ -5,6 +5,11 @@
 Saves main-window.png (the sample book), expansion-streaming.png (the right pane while the
 default model writes), chat.png (a reply with its sources) and dark-mode.png. Also prints the
 cold-start figure: process start to the first painted window.
+
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py --features
+
+saves import.png (files dropped on a track, the summary of what was skipped), stats-goals.png
+(the stats panel and writing goals) and chordpro-editor.png (transposed, capo 2); no model runs.
 """
 
 from __future__ import annotations
@@ -112,7 +117,65 @@ def main() -> int:
         wait_for(lambda: pane.job_id is None and any(m["role"] == "assistant" for m in pane.messages),
                  lambda: QTimer.singleShot(400, lambda: (save("chat.png"), app.quit())))
 
-    wait_for(lambda: model.rowCount() >= 3 and model.index(0, 0).data(RowRole).type == "book", open_chapter)
+    def features():
+        """Import, stats and goals, the ChordPro editor (issue 10), one after the other."""
+        from tests.interchange.media_files import CHART, write_png, write_wav
+
+        store = window.store
+        drop = temp / "From the file manager"
+        drop.mkdir()
+        (drop / "verse ideas.md").write_text("# Verse ideas\n\nThe gulls, the rope, the tide.\n", encoding="utf-8")
+        (drop / "harbour lights.cho").write_text(CHART, encoding="utf-8")
+        write_wav(drop / "bounce v3.wav", seconds=2.0)
+        write_png(drop / "cover sketch.png", 64, 64)
+        (drop / "session.logicx").write_bytes(b"a DAW project")
+        album = store.buckets.all(type="album")[0]
+        track = store.buckets.all(type="track")[0]
+        window.importer.finished.connect(lambda _s: QTimer.singleShot(300, lambda: show_track(album, track)))
+        window.importer.start(track.id, [str(p) for p in sorted(drop.iterdir())])
+
+        def show_track(album, track):
+            tracks = store.buckets.get(track.parent_id or album.id)
+            tree.expand(model.index_for_bucket(album.id))
+            wait_for(lambda: model.index_for_bucket(tracks.id).isValid(),
+                     lambda: (tree.expand(model.index_for_bucket(tracks.id)),
+                              wait_for(lambda: tree.select_bucket(track.id), lambda: open_track(track))))
+
+        def open_track(track):
+            tree.expand(model.index_for_bucket(track.id))
+            QTimer.singleShot(1200, lambda: (screen_shot("import.png"), stats_and_goals()))
+
+        def stats_and_goals():
+            if window.importer.summary_box is not None:
+                window.importer.summary_box.close()
+            book = store.buckets.all(type="book")[0]
+            store.buckets.update(book.id, metadata={"daily_target_words": 120, "session_target_words": 60},
+                                 merge_metadata=True)
+            window.stats_dock.show()
+            window.chat_action.setChecked(False)
+            tree.select_bucket(book.id)
+            QTimer.singleShot(1500, lambda: (save("stats-goals.png"), chordpro_editor()))
+
+        def chordpro_editor():
+            window.stats_dock.hide()
+            chart = next(b for b in store.blobs.in_bucket(album.id, recursive=True) if b.schema_id == "chordpro-v1")
+            window.editor.open_blob(chart.id)
+            editor = window.editor.chordpro
+            wait_for(lambda: editor.blob_id == chart.id, lambda: transpose(editor))
+
+        def transpose(editor):
+            editor.transpose(2)
+            editor.capo.setValue(2)
+            QTimer.singleShot(600, lambda: (save("chordpro-editor.png"), app.quit()))
+
+    def screen_shot(name: str) -> None:
+        """The whole screen: the import summary is a window of its own."""
+        path = OUT / name
+        QGuiApplication.primaryScreen().grabWindow(0).copy(0, 0, 1400, 900).save(str(path), "PNG")
+        print(f"saved {path} ({path.stat().st_size // 1024} KB)")
+
+    start = features if "--features" in sys.argv else open_chapter
+    wait_for(lambda: model.rowCount() >= 3 and model.index(0, 0).data(RowRole).type == "book", start)
     app.exec()
     print(f"cold start to first painted window: {painted.get('t', float('nan')):.3f} s")
     window.close()

@@ -11,7 +11,7 @@ from reyna_desktop.interchange.folder_sync import LinkedFolders
 from reyna_desktop.interchange.folder_watcher import FolderWatcher
 from reyna_desktop.interchange.mdfolder import export_markdown, import_markdown
 from reyna_desktop.safety.backup import backup_folder, create_backup, list_backups, restore_backup
-from reyna_desktop.safety.instance import InstanceLock
+from reyna_desktop.safety.instance import WINDOW_PURPOSE, InstanceLock
 from reyna_desktop.settings import load_settings
 
 
@@ -103,8 +103,13 @@ def rescan(ctx: CommandContext) -> dict[str, Any]:
 
 
 def watch(ctx: CommandContext) -> None:
-    # A long-running writer: refuse to double the app's own watcher.
-    with InstanceLock(ctx.data_dir, purpose="reyna watch"):
+    # A long-running writer: refuse to double the window's watcher or another `reyna watch`.
+    lock = InstanceLock(ctx.data_dir, purpose="reyna watch")
+    if not lock.acquire() and lock.holder_info().get("purpose") == WINDOW_PURPOSE:
+        print(f"the window is open on this store and already watches its "
+              f"{len(LinkedFolders(ctx.store).links())} linked folder(s): {lock.holder()}", flush=True)
+        return
+    with lock:
         watcher = FolderWatcher(
             ctx.store, debounce_s=ctx.args.debounce, on_sync=lambda r: print(_format_sync(r.as_dict()), flush=True)
         )

@@ -160,3 +160,36 @@ def transpose(song: Song, steps: int) -> Song:
         for b in song.blocks
     ]
     return Song(song.title, song.subtitle, song.artist, new_key, song.capo, blocks, song.warnings)
+
+
+def transpose_source(source: str, steps: int) -> str:
+    """The ChordPro text with every chord (outside tabs) and the {key} moved `steps` semitones;
+    everything else is kept as typed. Flats are used when the new key is a flat key."""
+    song = parse(source)
+    flats = bool(song.key) and transpose_chord(song.key, steps, flats=True) in FLAT_KEYS
+    out, in_tab = [], False
+    for line in source.split("\n"):
+        directive = _DIRECTIVE.match(line.strip())
+        name = ALIASES.get(directive.group(1).lower(), directive.group(1).lower()) if directive else ""
+        if name in ("start_of_tab", "end_of_tab"):
+            in_tab = name == "start_of_tab"
+        elif name == "key" and directive and directive.group(2) and not in_tab:
+            line = line.replace(directive.group(2).strip(), transpose_chord(directive.group(2).strip(), steps, flats),
+                                1)
+        elif not in_tab and not line.startswith("#"):
+            line = _CHORD.sub(lambda m: f"[{transpose_chord(m.group(1).strip(), steps, flats)}]", line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def set_capo(source: str, capo: int) -> str:
+    """The text with its {capo: N} directive set (added after the header), or removed for 0."""
+    lines = [line for line in source.split("\n")
+             if not ((m := _DIRECTIVE.match(line.strip())) and m.group(1).lower() == "capo")]
+    if capo <= 0:
+        return "\n".join(lines)
+    header = 0
+    while header < len(lines) and (m := _DIRECTIVE.match(lines[header].strip())) and \
+            ALIASES.get(m.group(1).lower(), m.group(1).lower()) in ("title", "subtitle", "artist", "key"):
+        header += 1
+    return "\n".join([*lines[:header], f"{{capo: {capo}}}", *lines[header:]])

@@ -16,11 +16,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reyna_desktop import paths
+from reyna_desktop.gui.forms import fill
 from reyna_desktop.safety.instance import InstanceLock
+
+translate = QCoreApplication.translate  # lupdate extracts translate("app", ...) calls
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +59,8 @@ def recover_journal(window: Any) -> None:
     from reyna_desktop.gui import workers
 
     workers.submit(window.journal.pending, window.store, on_done=partial(_offer_recovery, window),
-                   on_error=lambda exc: window.show_message(f"The recovery journal could not be read: {exc}"))
+                   on_error=lambda exc: window.show_message(
+                       fill(translate("app", "The recovery journal could not be read: %1"), exc)))
 
 
 def _offer_recovery(window: Any, entries: list[Any]) -> None:
@@ -65,14 +69,15 @@ def _offer_recovery(window: Any, entries: list[Any]) -> None:
     if not entries:
         return
     answer = QMessageBox.question(
-        window, "Recover unsaved text",
-        f"Reyna stopped before saving {len(entries)} text(s). Restore them as new versions? "
-        "(The saved versions stay in the history.)")
+        window, translate("app", "Recover unsaved text"),
+        translate("app", "Reyna stopped before saving %n text(s). Restore them as new versions? "
+                  "(The saved versions stay in the history.)", "", len(entries)))
     for entry in entries:
         if answer == QMessageBox.StandardButton.Yes:
             workers.submit(window.journal.recover, window.store, entry,
-                           on_done=lambda blob: window.show_message(f"Recovered “{blob.title}”"),
-                           on_error=lambda exc: window.show_message(f"Recovery failed: {exc}"))
+                           on_done=lambda blob: window.show_message(fill(translate("app", "Recovered “%1”"),
+                                                                         blob.title)),
+                           on_error=lambda exc: window.show_message(fill(translate("app", "Recovery failed: %1"), exc)))
         else:
             window.journal.clear(entry.blob_id)
 
@@ -93,7 +98,8 @@ def build_window(data_dir: Path | None = None, *, sample: bool = True) -> Any:
         from reyna_desktop.sample import ensure_sample_project
 
         workers.submit(ensure_sample_project, store, on_done=partial(_open_first, window),
-                       on_error=lambda exc: window.show_message(f"The sample project could not be made: {exc}"))
+                       on_error=lambda exc: window.show_message(
+                           fill(translate("app", "The sample project could not be made: %1"), exc)))
     return window
 
 
@@ -124,11 +130,13 @@ def run(argv: list[str]) -> int:
     log_file = setup_logging(data_dir)
     lock = InstanceLock(data_dir)
     if not lock.acquire():
-        QMessageBox.warning(None, "Reyna is already open", f"This store is open in another window: {lock.holder()}.")
+        QMessageBox.warning(None, translate("app", "Reyna is already open"),
+                            fill(translate("app", "This store is open in another window: %1."),
+                                 lock.holder()))
         return 1
     window = build_window(data_dir)
     crash = CrashHandler(log_file, save_text=window.editor.draft._journal_now,
-                         show=lambda text: QMessageBox.critical(window, "Unexpected error", text))
+                         show=lambda text: QMessageBox.critical(window, translate("app", "Unexpected error"), text))
     crash.install()
 
     def painted() -> None:

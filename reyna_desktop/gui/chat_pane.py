@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -30,8 +28,20 @@ from PySide6.QtWidgets import (
 )
 
 from reyna_desktop.gui import workers
+from reyna_desktop.gui.conversation_list import (
+    AttachmentBar,
+    ConversationIndex,
+    ConversationTree,
+    load_conversation_index,
+)
 from reyna_desktop.gui.jobs import JobService
-from reyna_desktop.processors.chat import conversations_mentioning, list_conversations
+from reyna_desktop.processors.chat import (
+    conversations_mentioning,
+    create_conversation,
+    list_conversations,
+    reply_alternatives,
+    set_attachment,
+)
 from reyna_desktop.processors.chat_processor import CONVERSATION_TYPES
 
 log = logging.getLogger(__name__)
@@ -45,6 +55,8 @@ def load_messages(store, conversation_id: str) -> list[dict[str, Any]]:
                                                                  "assistant"),
                     "content": str(data.get("content", "")), "sources": data.get("sources") or [],
                     "edited": bool(data.get("edited")), "created_at": blob.created_at})
+        if out[-1]["role"] == "assistant" and blob.version > 1:
+            out[-1]["alternatives"] = reply_alternatives(store, blob.id)
     return out
 
 
@@ -60,6 +72,17 @@ def attached_conversation(store, bucket_id: str) -> str | None:
             if conv.metadata.get("attached_bucket_id") == wanted:
                 return str(conv.id)
     return None
+
+
+def alternatives_html(message: dict[str, Any], shown: int) -> str:
+    """‹ 2/3 › for a regenerated reply: each arrow shows the previous or next text it has had."""
+    count = len(message.get("alternatives") or [])
+    if count < 2:
+        return ""
+    mid = message["id"]
+    back = f"<a href='alt:{mid}:{shown - 1}'>‹</a>" if shown > 0 else "‹"
+    forward = f"<a href='alt:{mid}:{shown + 1}'>›</a>" if shown < count - 1 else "›"
+    return f" <small>{back} {shown + 1}/{count} {forward}</small>"
 
 
 def message_html(message: dict[str, Any], last_assistant: bool, streaming: bool = False) -> str:
@@ -83,6 +106,7 @@ def message_html(message: dict[str, Any], last_assistant: bool, streaming: bool 
         sources = "<br><small>Sources: " + " · ".join(links) + "</small>"
     tail = " <i>…</i>" if streaming else ""
     return (f"<p style='margin:6px 0'><b style='color:{align}'>{who}</b>{' (edited)' if message.get('edited') else ''}"
+            f"{message.get('alternatives_html', '')}"
             f"<br>{body}{tail}{sources}<br><small>{' · '.join(actions)}</small></p>")
 
 
@@ -127,9 +151,12 @@ class ChatPane(QWidget):
         self._early: dict[str, str] = {}
         self.filter = QLineEdit(placeholderText="Find a conversation…", clearButtonEnabled=True)
         self.filter.setAccessibleName("Find a conversation")
-        self.list = QListWidget()
-        self.list.setAccessibleName("Conversations")
-        self.list.setMaximumHeight(110)
+        self.list = ConversationTree()
+        self.list.setMaximumHeight(140)
+        self.attachment = AttachmentBar()
+        self.attachment.change_requested.connect(self.change_attachment)
+        self._index = ConversationIndex()
+        self._shown_alternative: dict[str, int] = {}  # reply id -> which of its texts is shown
         self.new_button = QPushButton("New")
         self.new_button.setToolTip("Start a new conversation")
         self.settings_button = QPushButton("Settings…")
@@ -161,6 +188,7 @@ class ChatPane(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.list)
         layout.addWidget(self.title)
+        layout.addWidget(self.attachment)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.input)
         layout.addLayout(buttons)
@@ -171,7 +199,7 @@ class ChatPane(QWidget):
         self._mentioned: set[str] = set()
         self._search_timer = QTimer(self, singleShot=True, interval=200)
         self._search_timer.timeout.connect(self._search_messages)
-        self.list.currentItemChanged.connect(self._picked)
+        self.list.picked.connect(self.open_conversation)
         self.new_button.clicked.connect(self.new_conversation)
         self.settings_button.clicked.connect(self.edit_settings)
         self.send_button.clicked.connect(self.send)
@@ -185,14 +213,16 @@ class ChatPane(QWidget):
     # -- conversations --------------------------------------------------------------------
 
     def refresh_conversations(self) -> None:
-        workers.submit(list_conversations, self.store, on_done=self._conversations_loaded,
+        workers.submit(load_conversation_index, self.store, on_done=self._conversations_loaded,
                        on_error=lambda exc: self.error.emit(str(exc)))
 
-    def _conversations_loaded(self, conversations: list[Any]) -> None:
-        self._conversations = conversations
+    def _conversations_loaded(self, index: ConversationIndex) -> None:
+        self._index = index
+        self._conversations = index.conversations
         self._fill_list()
-        if self.conversation_id is None and conversations:
-            self.open_conversation(conversations[0].id)
+        self._show_attachment()
+        if self.conversation_id is None and self._conversations:
+            self.open_conversation(self._conversations[0].id)
 
     def _filter_changed(self) -> None:
         self._mentioned = set()  # results for the previous text no longer apply
@@ -215,22 +245,10 @@ class ChatPane(QWidget):
 
     def _fill_list(self) -> None:
         needle = self.filter.text().strip().lower()
-        self.list.blockSignals(True)
-        self.list.clear()
-        for conv in self._conversations:
-            label = conv.name + (f" — {conv.metadata.get('topic')}" if conv.metadata.get("topic") else "")
-            if needle and needle not in label.lower() and conv.id not in self._mentioned:
-                continue
-            item = QListWidgetItem(label)
-            item.setData(256, conv.id)
-            self.list.addItem(item)
-            if conv.id == self.conversation_id:
-                self.list.setCurrentItem(item)
-        self.list.blockSignals(False)
-
-    def _picked(self, item: QListWidgetItem | None) -> None:
-        if item is not None:
-            self.open_conversation(str(item.data(256)))
+        visible = {c.id for c in self._conversations
+                   if not needle or needle in f"{c.name} {c.metadata.get('topic') or ''}".lower()
+                   or c.id in self._mentioned}
+        self.list.fill(self._index, visible, self.conversation_id)
 
     def follow_bucket(self, bucket_id: str) -> None:
         """Switch to the conversation attached to the chosen bucket, when it has one."""
@@ -247,9 +265,42 @@ class ChatPane(QWidget):
 
     def open_conversation(self, conversation_id: str) -> None:
         self.conversation_id = conversation_id
-        conv = next((c for c in self._conversations if c.id == conversation_id), None)
-        self.title.setText(f"<b>{html.escape(conv.name) if conv else 'Chat'}</b>")
+        self.list.select(conversation_id)
+        self._show_attachment()
         self.reload()
+
+    def _show_attachment(self) -> None:
+        """The open conversation's title and what it is about (again once a new one is listed)."""
+        conv = next((c for c in self._conversations if c.id == self.conversation_id), None)
+        self.title.setText(f"<b>{html.escape(conv.name) if conv else 'Chat'}</b>")
+        attached = conv.metadata.get("attached_bucket_id") if conv else None
+        self.attachment.setVisible(conv is not None)
+        self.attachment.show_attachment(self._index.attached_names.get(str(attached)) if attached else None)
+
+    def new_conversation_about(self, bucket_id: str, name: str) -> None:
+        """“New conversation about this…”: a conversation attached to the bucket, opened at once."""
+        workers.submit(create_conversation, self.store, self.tr("About %1").replace("%1", name),
+                       attached_bucket_id=bucket_id, on_done=self._opened_new,
+                       on_error=lambda exc: self.error.emit(str(exc)))
+
+    def change_attachment(self) -> None:
+        workers.submit(self.store.buckets.all, on_done=self._choose_attachment,
+                       on_error=lambda exc: self.error.emit(str(exc)))
+
+    def _choose_attachment(self, buckets: list[Any]) -> None:
+        if self.conversation_id is None:
+            return
+        choices = [b for b in buckets if b.type not in CONVERSATION_TYPES]
+        labels = [self.tr("(nothing)")] + [f"{b.name} ({b.type})" for b in choices]
+        label, ok = QInputDialog.getItem(self, self.tr("About"), self.tr("Replies draw on the notes of:"),
+                                         labels, 0, False)
+        if ok:
+            self.attach_to(choices[labels.index(label) - 1].id if labels.index(label) else None)
+
+    def attach_to(self, bucket_id: str | None) -> None:
+        workers.submit(set_attachment, self.store, self.conversation_id, bucket_id,
+                       on_done=lambda _b: self.refresh_conversations(),
+                       on_error=lambda exc: self.error.emit(str(exc)))
 
     def reload(self) -> None:
         if self.conversation_id is None:
@@ -266,6 +317,12 @@ class ChatPane(QWidget):
 
     def render_messages(self) -> None:
         last_assistant = max((i for i, m in enumerate(self.messages) if m["role"] == "assistant"), default=-1)
+        for message in self.messages:
+            alternatives = message.get("alternatives") or []
+            if len(alternatives) > 1:
+                shown = min(self._shown_alternative.get(message["id"], len(alternatives) - 1), len(alternatives) - 1)
+                message["content"] = alternatives[shown]
+                message["alternatives_html"] = alternatives_html(message, shown)
         parts = [message_html(m, i == last_assistant and self.job_id is None) for i, m in enumerate(self.messages)]
         if self.job_id is not None:
             parts.append(message_html({"role": "assistant", "content": self.stream_text}, False, streaming=True))
@@ -407,6 +464,14 @@ class ChatPane(QWidget):
             self.branch(ident)
         elif action == "regen":
             self.regenerate()
+        elif action == "alt":
+            reply_id, _, shown = ident.partition(":")
+            self.show_alternative(reply_id, int(shown))
+
+    def show_alternative(self, reply_id: str, shown: int) -> None:
+        """‹ / ›: show another text this reply has had (the newest stays what the next turn reads)."""
+        self._shown_alternative[reply_id] = max(0, shown)
+        self.render_messages()
 
     def on_event(self, event: Any) -> None:
         topic = event.topic

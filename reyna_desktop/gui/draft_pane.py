@@ -10,8 +10,10 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
 from reyna_desktop.gui import workers
+from reyna_desktop.gui.forms import fill
 from reyna_desktop.gui.highlighter import MarkdownHighlighter
 from reyna_desktop.gui.journal_hook import JournalHook
+from reyna_desktop.gui.spell_menu import WritingAids
 from reyna_desktop.store.text import word_count
 
 log = logging.getLogger(__name__)
@@ -38,22 +40,23 @@ class DraftPane(QWidget):
         self._saved_text = ""
         self._saving = False
         self._loading = False
-        self.title = QLabel("Draft")
+        self.title = QLabel(self.tr("Draft"))
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status = QLabel("")
         self.final_button = QToolButton()
-        self.final_button.setText("Mark final")
+        self.final_button.setText(self.tr("Mark final"))
         self.final_button.setCheckable(True)
-        self.final_button.setToolTip("Use this text when compiling the book")
+        self.final_button.setToolTip(self.tr("Use this text when compiling the book"))
         self.final_button.toggled.connect(self._mark_final)
         self.history_button = QToolButton()
-        self.history_button.setText("History…")
+        self.history_button.setText(self.tr("History…"))
         self.history_button.clicked.connect(lambda: self.blob_id and self.history_requested.emit(self.blob_id))
         self.editor = QPlainTextEdit()
-        self.editor.setAccessibleName("Draft text")
+        self.editor.setAccessibleName(self.tr("Draft text"))
         self.editor.setTabChangesFocus(False)
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.highlighter = MarkdownHighlighter(self.editor.document())
+        self.aids = WritingAids(store, self.editor, self.highlighter)
         self.autosave = QTimer(self, singleShot=True, interval=autosave_ms)
         self.autosave.timeout.connect(self.save)
         self.journal_timer = QTimer(self, singleShot=True, interval=400)
@@ -91,7 +94,7 @@ class DraftPane(QWidget):
         self.blob_id = blob_id
         self._loading = True
         self.setEnabled(False)
-        self.status.setText("Loading…")
+        self.status.setText(self.tr("Loading…"))
         workers.submit(load_text, self.store, blob_id, on_done=lambda r: self._loaded(blob_id, r),
                        on_error=self._failed)
 
@@ -110,6 +113,8 @@ class DraftPane(QWidget):
         self.blob = blob
         self._loading = True
         self._saved_text = text
+        if blob_id != self.aids.blob_id:
+            self.aids.open_blob(blob_id, text)
         if text != self.editor.toPlainText():
             position = self.editor.textCursor().position()
             self.editor.setPlainText(text)
@@ -122,7 +127,7 @@ class DraftPane(QWidget):
         self.final_button.blockSignals(True)
         self.final_button.setChecked(bool(getattr(blob, "is_final", False)))
         self.final_button.blockSignals(False)
-        self.status.setText(f"v{getattr(blob, 'version', 1)}")
+        self.status.setText(fill(self.tr("v%1"), getattr(blob, "version", 1)))
         self.setEnabled(True)
         self.words_changed.emit(word_count(text))
         self.loaded.emit(blob_id)
@@ -142,7 +147,7 @@ class DraftPane(QWidget):
             return
         self.words_changed.emit(word_count(self.text))
         if self.dirty:
-            self.status.setText("Edited")
+            self.status.setText(self.tr("Edited"))
             self.autosave.start()
             self.journal_timer.start()
 
@@ -160,7 +165,7 @@ class DraftPane(QWidget):
             return
         self._saving = True
         blob_id, text = self.blob_id, self.text
-        self.status.setText("Saving…")
+        self.status.setText(self.tr("Saving…"))
         workers.submit(self.store.blobs.update_text, blob_id, text,
                        on_done=lambda blob: self._saved(blob_id, text, blob),
                        on_error=lambda exc: self._save_failed(blob_id, exc))
@@ -186,7 +191,7 @@ class DraftPane(QWidget):
     def _save_failed(self, blob_id: str, exc: BaseException) -> None:
         self._saving = False
         log.warning("saving %s failed: %s", blob_id, exc)
-        self.status.setText("Not saved")
+        self.status.setText(self.tr("Not saved"))
         self.error.emit(f"Could not save: {exc}. Your text is still here and in the recovery journal.")
 
     def _failed(self, exc: BaseException) -> None:

@@ -9,12 +9,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from reyna_desktop.gui import workers
+from reyna_desktop.gui.chordpro_editor import ChordProEditor, chordpro
 from reyna_desktop.gui.draft_pane import DraftPane
 from reyna_desktop.gui.expanded_pane import ExpandedPane
+from reyna_desktop.gui.forms import fill
 from reyna_desktop.gui.history_dialog import HistoryDialog
 from reyna_desktop.gui.jobs import JobService
 from reyna_desktop.gui.journal_hook import JournalHook
-from reyna_desktop.gui.media_view import AudioView, ChordProView, ImageView
+from reyna_desktop.gui.media_view import AudioView, ImageView
 
 log = logging.getLogger(__name__)
 EDITABLE = ("text-input-v1",)
@@ -33,6 +35,8 @@ def describe_blob(store, blob_id: str) -> dict[str, Any]:
     blob = store.blobs.get(blob_id)
     schema = store.schemas.get(blob.schema_id)
     out: dict[str, Any] = {"blob": blob, "data": store.blobs.data(blob_id)}
+    if blob.schema_id == "chordpro-v1":
+        chordpro()  # load the parser here, off the UI thread
     if schema.is_binary:
         try:
             out["path"] = str(store.blobs.content_path(blob_id))
@@ -48,9 +52,9 @@ class BucketSummary(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bucket_id: str | None = None
-        self.label = QLabel("Choose a chapter, a track or a note in the tree.", wordWrap=True)
+        self.label = QLabel(self.tr("Choose a chapter, a track or a note in the tree."), wordWrap=True)
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.button = QPushButton("New draft here")
+        self.button = QPushButton(self.tr("New draft here"))
         self.button.setVisible(False)
         self.button.clicked.connect(lambda: self.bucket_id and self.new_draft.emit(self.bucket_id))
         layout = QVBoxLayout(self)
@@ -62,14 +66,15 @@ class BucketSummary(QWidget):
     def show_bucket(self, info: dict[str, Any] | None) -> None:
         if info is None:
             self.bucket_id = None
-            self.label.setText("Choose a chapter, a track or a note in the tree.")
+            self.label.setText(self.tr("Choose a chapter, a track or a note in the tree."))
             self.button.setVisible(False)
             return
         bucket, stats = info["bucket"], info["stats"]
         self.bucket_id = bucket.id
         self.label.setText(
-            f"<h2>{bucket.name}</h2><p>{bucket.type.title()} · {stats['total_words']:,} words · "
-            f"{stats['child_buckets']} sections · {stats['total_blobs']} items</p><p>{bucket.description}</p>")
+            f"<h2>{bucket.name}</h2><p>{bucket.type.title()} · "
+            + fill(self.tr("%1 words · %2 sections · %3 items"), f"{stats['total_words']:,}", stats["child_buckets"],
+                   stats["total_blobs"]) + f"</p><p>{bucket.description}</p>")
         self.button.setVisible(True)
 
 
@@ -93,7 +98,8 @@ class EditorArea(QStackedWidget):
         self.split.addWidget(self.draft)
         self.split.addWidget(self.expanded)
         self.split.setChildrenCollapsible(False)
-        self.chordpro = ChordProView()
+        self.chordpro = ChordProEditor(store)
+        self.chordpro.error.connect(self.error)
         self.image = ImageView()
         self.audio = AudioView()
         for page in (self.summary, self.split, self.chordpro, self.image, self.audio):
@@ -130,7 +136,7 @@ class EditorArea(QStackedWidget):
         schema = blob.schema_id
         if schema == "chordpro-v1":
             self.draft.clear()
-            self.chordpro.show_source(str(data.get("source", "")))
+            self.chordpro.show_blob(blob.id, str(data.get("source", "")))
             self.setCurrentWidget(self.chordpro)
         elif schema == "image-v1":
             self.draft.clear()

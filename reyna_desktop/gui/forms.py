@@ -27,3 +27,10 @@ def with_error(field: QWidget) -> tuple[QWidget, ErrorLabel]:
     error = ErrorLabel()
     layout.addWidget(error, 1)
     return box, error
+
+
+def fill(template: str, *values: object) -> str:
+    """Qt's %1, %2… placeholders of a translated string filled in (a Python str has no .arg())."""
+    for number, value in reversed(list(enumerate(values, 1))):  # %10 before %1
+        template = template.replace(f"%{number}", str(value))
+    return template

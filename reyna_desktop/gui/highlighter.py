@@ -1,8 +1,10 @@
-"""Light Markdown highlighting for the draft pane: headings, emphasis, quotes, lists, code, scene breaks."""
+"""Light Markdown highlighting for the draft pane: headings, emphasis, quotes, lists, code, scene
+breaks; and misspelt words underlined in red when a spell checker is set."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QApplication
@@ -41,8 +43,19 @@ class MarkdownHighlighter(QSyntaxHighlighter):
             (re.compile(r"`[^`]+`"), _format(muted, mono=True)),
             (re.compile(r"\[[^\]]+\]\([^)]+\)"), _format(accent)),
         ]
+        self.spell: Any = None  # a reyna_desktop.spelling.SpellChecker, or None for no spell check
+
+    def set_spell_checker(self, checker: Any) -> None:
+        self.spell = checker
+        self.rehighlight()
 
     def highlightBlock(self, text: str) -> None:
         for pattern, fmt in self._rules:
             for match in pattern.finditer(text):
                 self.setFormat(match.start(), match.end() - match.start(), fmt)
+        if self.spell is not None:
+            for start, end in self.spell.misspelt(text):
+                fmt = self.format(start)
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
+                fmt.setUnderlineColor(QColor("#d32f2f"))
+                self.setFormat(start, end - start, fmt)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from reyna_desktop.gui import workers
+from reyna_desktop.gui.forms import fill
 
 
 def side_by_side(old: str, new: str, old_label: str, new_label: str) -> str:
@@ -40,16 +41,16 @@ class HistoryDialog(QDialog):
 
     def __init__(self, store, blob_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Version history")
+        self.setWindowTitle(self.tr("Version history"))
         self.store = store
         self.blob_id = blob_id
         self.current = ""
         self.versions = QListWidget()
-        self.versions.setAccessibleName("Versions")
+        self.versions.setAccessibleName(self.tr("Versions"))
         self.versions.currentItemChanged.connect(self._selected)
         self.diff = QTextBrowser()
-        self.diff.setAccessibleName("Difference with the current text")
-        self.restore_button = QPushButton("Restore this version")
+        self.diff.setAccessibleName(self.tr("Difference with the current text"))
+        self.restore_button = QPushButton(self.tr("Restore this version"))
         self.restore_button.setEnabled(False)
         self.restore_button.clicked.connect(self.restore_selected)
         self.note = QLabel("")
@@ -107,6 +108,7 @@ class HistoryDialog(QDialog):
                        on_error=lambda exc: self.note.setText(str(exc)))
 
     def _restored(self, blob: Any) -> None:
-        self.note.setText(f"Restored as version {blob.version}; the text before it stays in the history.")
+        self.note.setText(fill(self.tr("Restored as version %1; the text before it stays in the history."),
+                              blob.version))
         self.restored.emit(blob)
         self.reload()

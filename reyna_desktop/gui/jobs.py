@@ -30,6 +30,7 @@ class JobService(QObject):
         self._starting = False
         self.closed = False
         self.running_count = 0
+        self.batches: dict[str, dict[str, Any]] = {}  # job id -> its batch (bucket.processing.started)
         if events is not None:
             events.event.connect(self.on_event)  # type: ignore[attr-defined]
 
@@ -78,6 +79,13 @@ class JobService(QObject):
                on_error: Callable[[BaseException], object] | None = None) -> None:
         self._call(lambda r: r.submit(processor_id, target, params or {}), on_done, on_error)
 
+    def process_target(self, target_id: str, processor_id: str,
+                       on_done: Callable[[Any], object] | None = None,
+                       on_error: Callable[[BaseException], object] | None = None) -> None:
+        """The same routing as `reyna process --recursive`: a blob, a bucket the processor takes
+        whole, or every fitting blob in the bucket's subtree; on_done gets the jobs queued."""
+        self._call(lambda r: r.process_target(target_id, processor_id, recursive=True), on_done, on_error)
+
     def cancel(self, job_id: str) -> None:
         self._call(lambda r: r.cancel(job_id), None, None)
 
@@ -104,6 +112,11 @@ class JobService(QObject):
 
     def on_event(self, event: Event) -> None:
         topic, payload = event.topic, event.payload
+        if topic == "bucket.processing.started":
+            for job_id in payload.get("job_ids") or []:
+                self.batches[str(job_id)] = dict(payload)
+            self.changed.emit()
+            return
         if not topic.startswith("job."):
             return
         job_id = str(payload.get("job_id", ""))

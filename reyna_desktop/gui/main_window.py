@@ -29,6 +29,9 @@ from reyna_desktop.gui.bridge import StoreEvents
 from reyna_desktop.gui.chat_pane import ChatPane
 from reyna_desktop.gui.codex_panel import CodexPanel
 from reyna_desktop.gui.editor import EditorArea
+from reyna_desktop.gui.folder_links import FolderLinks, LinksPanel
+from reyna_desktop.gui.forms import fill
+from reyna_desktop.gui.importing import Importer
 from reyna_desktop.gui.jobs import JobService
 from reyna_desktop.gui.jobs_panel import JobsPanel
 from reyna_desktop.gui.journal_hook import JournalHook
@@ -36,6 +39,8 @@ from reyna_desktop.gui.mention_marks import MentionMarks
 from reyna_desktop.gui.properties_dialog import PropertiesDialog
 from reyna_desktop.gui.search_panel import SearchPanel
 from reyna_desktop.gui.settings_dialog import SettingsDialog
+from reyna_desktop.gui.stats_panel import StatsPanel
+from reyna_desktop.gui.tag_editor import TagDialog
 from reyna_desktop.gui.tree_model import BucketTreeModel
 from reyna_desktop.gui.tree_view import BucketTreeView
 from reyna_desktop.gui.window_state import window_settings
@@ -68,7 +73,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.store = store
         self.settings = settings
-        self.setWindowTitle("Reyna")
+        self.setWindowTitle(self.tr("Reyna"))
         self.first_paint_callbacks: list[Any] = []
         self.events = StoreEvents(store, parent=self)
         self.journal = JournalHook(store.data_dir)
@@ -87,24 +92,33 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([360, 720, 340])
         self.setCentralWidget(self.splitter)
         self.search = SearchPanel(store)
-        self.search_dock = self._dock("Search", self.search, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.search_dock = self._dock("search", self.tr("Search"), self.search, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.jobs_panel = JobsPanel(self.jobs)
-        self.jobs_dock = self._dock("Jobs", self.jobs_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.jobs_dock = self._dock("jobs", self.tr("Jobs"), self.jobs_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.codex = CodexPanel(store)
-        self.codex_dock = self._dock("Codex", self.codex, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.codex_dock = self._dock("codex", self.tr("Codex"), self.codex, Qt.DockWidgetArea.RightDockWidgetArea)
         self.mention_marks = MentionMarks(store, self.editor.draft.editor, parent=self)
+        self.importer = Importer(store, self)
+        self.stats = StatsPanel(store)
+        self.stats_dock = self._dock("stats", self.tr("Stats"), self.stats, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.links = FolderLinks(store, self)
+        self.links_panel = LinksPanel(self.links)
+        self.links_dock = self._dock("links", self.tr("Linked folders"), self.links_panel,
+                                     Qt.DockWidgetArea.BottomDockWidgetArea)
         self._build_status()
         self._build_actions()
         self._connect()
         self._restore_layout()
         self.jobs.start_in_background()
         self.backups = BackupTimer(store, settings.backup, self.show_message, parent=self)
+        self.links.start()
 
     # -- building -------------------------------------------------------------------------
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        """A hidden dock; `name` (not the translated title) keys its place in the saved layout."""
         dock = QDockWidget(title, self)
-        dock.setObjectName(f"{title.lower()}Dock")
+        dock.setObjectName(f"{name}Dock")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         dock.hide()
@@ -113,9 +127,13 @@ class MainWindow(QMainWindow):
     def _build_status(self) -> None:
         self.words_label = QLabel("")
         self.model_label = QLabel(model_description(self.settings))
-        self.model_label.setToolTip("The model loads when the first job needs it, not at start-up.")
-        self.jobs_label = QLabel("No jobs running")
+        self.model_label.setToolTip(self.tr("The model loads when the first job needs it, not at start-up."))
+        self.jobs_label = QLabel(self.tr("No jobs running"))
+        self.goals_label = QLabel("")
+        self.goals_label.setToolTip(self.tr("Words written today for the book's daily and session targets "
+                                            "(View → Stats)"))
         bar = self.statusBar()
+        bar.addPermanentWidget(self.goals_label)
         bar.addPermanentWidget(self.words_label)
         bar.addPermanentWidget(self.model_label)
         bar.addPermanentWidget(self.jobs_label)
@@ -134,43 +152,58 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         sp = QStyle.StandardPixmap
-        self.new_action = self._action("&New from template…", self.new_project, QKeySequence.StandardKey.New,
+        self.new_action = self._action(self.tr("&New from template…"), self.new_project, QKeySequence.StandardKey.New,
                                        sp.SP_FileIcon)
-        self.save_action = self._action("&Save", self.save, QKeySequence.StandardKey.Save, sp.SP_DialogSaveButton)
-        self.compile_action = self._action("&Compile…", self.compile_current, "Ctrl+Shift+E")
-        self.settings_action = self._action("Se&ttings…", self.open_settings, QKeySequence.StandardKey.Preferences)
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.undo_action = self._action("&Undo", lambda: self._edit_call("undo"), QKeySequence.StandardKey.Undo)
-        self.redo_action = self._action("&Redo", lambda: self._edit_call("redo"), "Ctrl+Y")
-        self.find_action = self._action("&Find in text…", self.show_find, QKeySequence.StandardKey.Find,
+        self.save_action = self._action(self.tr("&Save"), self.save, QKeySequence.StandardKey.Save,
+                                        sp.SP_DialogSaveButton)
+        self.compile_action = self._action(self.tr("&Compile…"), self.compile_current, self.tr("Ctrl+Shift+E"))
+        self.import_action = self._action(self.tr("&Import files…"), lambda: self._import(self.importer.choose_files),
+                                          "Ctrl+I")
+        self.import_folder_action = self._action(self.tr("Import a &folder…"),
+                                                 lambda: self._import(self.importer.choose_folder))
+        self.settings_action = self._action(self.tr("Se&ttings…"), self.open_settings,
+                                            QKeySequence.StandardKey.Preferences)
+        self.quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.undo_action = self._action(self.tr("&Undo"), lambda: self._edit_call("undo"),
+                                        QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action(self.tr("&Redo"), lambda: self._edit_call("redo"), self.tr("Ctrl+Y"))
+        self.find_action = self._action(self.tr("&Find in text…"), self.show_find, QKeySequence.StandardKey.Find,
                                         sp.SP_FileDialogContentsView)
-        self.search_action = self._action("Search &everything…", self.show_search, "Ctrl+Shift+F",
+        self.search_action = self._action(self.tr("Search &everything…"), self.show_search, self.tr("Ctrl+Shift+F"),
                                           sp.SP_FileDialogDetailedView)
-        self.expand_action = self._action("E&xpand draft", self.editor.expanded.expand, "Ctrl+E", sp.SP_MediaPlay)
-        self.history_action = self._action("Version &history…", self._history, "Ctrl+Shift+H")
-        self.chat_action = self._action("&Chat pane", lambda: None, "Ctrl+Shift+C", sp.SP_MessageBoxQuestion,
+        self.expand_action = self._action(self.tr("E&xpand draft"), self.editor.expanded.expand,
+                                          self.tr("Ctrl+E"), sp.SP_MediaPlay)
+        self.history_action = self._action(self.tr("Version &history…"), self._history, self.tr("Ctrl+Shift+H"))
+        self.chat_action = self._action(self.tr("&Chat pane"), lambda: None, self.tr("Ctrl+Shift+C"),
+                                        sp.SP_MessageBoxQuestion,
                                         checkable=True)
         self.chat_action.setChecked(True)
         self.chat_action.toggled.connect(self.chat.setVisible)
         self.jobs_action = self.jobs_dock.toggleViewAction()
         self.jobs_action.setShortcut(QKeySequence("Ctrl+J"))
         self.search_dock_action = self.search_dock.toggleViewAction()
-        self.focus_action = self._action("&Distraction-free", self.toggle_focus_mode, "F11", checkable=True)
-        self.tree_focus = self._action("Go to tree", self.tree.setFocus, "Ctrl+1")
-        self.editor_focus = self._action("Go to editor", self.editor.draft.editor.setFocus, "Ctrl+2")
-        self.chat_focus = self._action("Go to chat", self.chat.input.setFocus, "Ctrl+3")
+        self.links_dock_action = self.links_dock.toggleViewAction()
+        self.stats_dock_action = self.stats_dock.toggleViewAction()
+        self.stats_dock_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.focus_action = self._action(self.tr("&Distraction-free"), self.toggle_focus_mode, self.tr("F11"),
+                                         checkable=True)
+        self.tree_focus = self._action(self.tr("Go to tree"), self.tree.setFocus, self.tr("Ctrl+1"))
+        self.editor_focus = self._action(self.tr("Go to editor"), self.editor.draft.editor.setFocus, self.tr("Ctrl+2"))
+        self.chat_focus = self._action(self.tr("Go to chat"), self.chat.input.setFocus, self.tr("Ctrl+3"))
         menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        for action in (self.new_action, self.save_action, self.compile_action, self.settings_action):
+        file_menu = menu.addMenu(self.tr("&File"))
+        for action in (self.new_action, self.save_action, self.import_action, self.import_folder_action,
+                       self.compile_action, self.settings_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        edit_menu = menu.addMenu("&Edit")
+        edit_menu = menu.addMenu(self.tr("&Edit"))
         for action in (self.undo_action, self.redo_action, self.find_action, self.search_action, self.expand_action,
                        self.history_action):
             edit_menu.addAction(action)
-        view_menu = menu.addMenu("&View")
-        for action in (self.chat_action, self.jobs_action, self.search_dock_action, self.codex_dock.toggleViewAction(),
+        view_menu = menu.addMenu(self.tr("&View"))
+        for action in (self.chat_action, self.jobs_action, self.search_dock_action, self.links_dock_action,
+                       self.stats_dock_action, self.codex_dock.toggleViewAction(),
                        self.focus_action,
                        self.tree_focus, self.editor_focus, self.chat_focus):
             view_menu.addAction(action)
@@ -195,7 +228,18 @@ class MainWindow(QMainWindow):
         self.tree.properties_requested.connect(self.open_properties)
         self.tree.compile_requested.connect(self.compile_bucket)
         self.tree.process_requested.connect(self.process)
-        self.editor.words_changed.connect(lambda n: self.words_label.setText(f"{n:,} words"))
+        self.tree.conversation_requested.connect(self._conversation_about)
+        self.tree_model.files_dropped.connect(self.importer.start)
+        self.importer.message.connect(self.show_message)
+        self.tree.link_requested.connect(self.links.choose_folder)
+        self.tree.unlink_requested.connect(self.links.unlink)
+        self.links.message.connect(self.show_message)
+        self.links.statuses.connect(self._links_changed)
+        self.tree.open_bucket.connect(self.stats.show_bucket)
+        self.tree.tags_requested.connect(self.edit_tags)
+        self.events.event.connect(self.stats.on_event)
+        self.stats.progress.connect(self.goals_label.setText)
+        self.editor.words_changed.connect(lambda n: self.words_label.setText(fill(self.tr("%1 words"), f"{n:,}")))
         self.editor.error.connect(self.show_message)
         self.editor.expanded.streaming.connect(lambda on: self.show_message("Expanding…" if on else "", 0))
         self.chat.open_blob.connect(self.editor.open_blob)
@@ -266,7 +310,7 @@ class MainWindow(QMainWindow):
             cursor.movePosition(cursor.MoveOperation.Start)
             editor.setTextCursor(cursor)
             if not editor.find(text, QTextDocument.FindFlag(0)):
-                self.show_message(f"“{text}” is not in this text")
+                self.show_message(fill(self.tr("“%1” is not in this text"), text))
 
     def show_search(self) -> None:
         self.search_dock.show()
@@ -284,7 +328,7 @@ class MainWindow(QMainWindow):
     def new_project(self) -> None:
         templates = sorted(self.store.templates.all().items())
         labels = [t.label or name for name, t in templates]
-        label, ok = QInputDialog.getItem(self, "New from template", "Template:", labels, 0, False)
+        label, ok = QInputDialog.getItem(self, self.tr("New from template"), self.tr("Template:"), labels, 0, False)
         if ok:
             name, template = templates[labels.index(label)]
             self.tree.new_from_template(name, template.label, None)
@@ -337,30 +381,62 @@ class MainWindow(QMainWindow):
         self._properties = dialog
         return dialog
 
-    def process(self, processor_id: str, target: dict[str, Any]) -> None:
-        self.jobs.submit(processor_id, target, on_done=lambda job: self.show_message(f"Queued {processor_id}"),
-                         on_error=lambda exc: self.show_message(f"{processor_id}: {exc}"))
+    def process(self, processor_id: str, target_id: str, label: str) -> None:
+        """Process with → …: routed as `reyna process --recursive` does; says how many jobs it queued."""
+        def queued(jobs: list[Any]) -> None:
+            self.show_message(self.tr("%n job(s) queued: %1", "", len(jobs)).replace("%1", label)
+                              if jobs else self.tr("Nothing to do: no text here for “%1”.").replace("%1", label))
+
+        self.jobs.process_target(target_id, processor_id, on_done=queued,
+                                 on_error=lambda exc: self.show_message(f"{label}: {exc}"))
         self.jobs_dock.show()
+
+    def edit_tags(self, kind: str, item_id: str) -> None:
+        get = self.store.buckets.get if kind == "bucket" else self.store.blobs.get
+        workers.submit(lambda: (get(item_id), self.store.stats.tags()),
+                       on_done=lambda loaded: self._show_tags(kind, *loaded),
+                       on_error=lambda exc: self.show_message(str(exc)))
+
+    def _show_tags(self, kind: str, item: Any, known: list[str]) -> TagDialog:
+        dialog = TagDialog(self.store, kind, item, known, self)
+        dialog.saved.connect(lambda _item: self.show_message(self.tr("Tags saved.")))
+        dialog.show()
+        self.tag_dialog = dialog
+        return dialog
+
+    def _links_changed(self, statuses: list[Any]) -> None:
+        self.tree.linked_buckets = {s.bucket_id for s in statuses}
+
+    def _import(self, choose: Any) -> None:
+        bucket_id = self.tree.current_bucket_id()
+        if bucket_id:
+            choose(bucket_id)
+        else:
+            self.show_message(self.tr("Choose the bucket to import into in the tree first."))
+
+    def _conversation_about(self, bucket_id: str, name: str) -> None:
+        self.chat_action.setChecked(True)
+        self.chat.new_conversation_about(bucket_id, name)
 
     def compile_current(self) -> None:
         bucket_id = self.tree.current_bucket_id()
         if bucket_id:
             self.compile_bucket(bucket_id)
         else:
-            self.show_message("Choose a book or an album in the tree first.")
+            self.show_message(self.tr("Choose a book or an album in the tree first."))
 
     def compile_bucket(self, bucket_id: str) -> None:
-        fmt, ok = QInputDialog.getItem(self, "Compile", "Format:", FORMATS, 0, False)
+        fmt, ok = QInputDialog.getItem(self, self.tr("Compile"), self.tr("Format:"), FORMATS, 0, False)
         if not ok:
             return
         suffix = "pdf" if fmt == "songbook-pdf" else FORMAT_PRESETS.get(fmt, (fmt,))[0]
-        out, _ = QFileDialog.getSaveFileName(self, "Compile to", str(Path.home() / f"book.{suffix}"))
+        out, _ = QFileDialog.getSaveFileName(self, self.tr("Compile to"), str(Path.home() / f"book.{suffix}"))
         if not out:
             return
-        self.show_message(f"Compiling to {out}…", 0)
+        self.show_message(fill(self.tr("Compiling to %1…"), out), 0)
         workers.submit(compile_directly, self.store, bucket_id, fmt, out,
-                       on_done=lambda path: self.show_message(f"Compiled: {path}"),
-                       on_error=lambda exc: self.show_message(f"Compile failed: {exc}"))
+                       on_done=lambda path: self.show_message(fill(self.tr("Compiled: %1"), path)),
+                       on_error=lambda exc: self.show_message(fill(self.tr("Compile failed: %1"), exc)))
 
     def _jobs_changed(self) -> None:
         running = self.jobs.running_count
@@ -383,6 +459,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.backups.on_close()
         self.events.close()
+        self.links.stop()
         workers.wait_idle(5000)  # a runner still starting must exist before it can be stopped
         self.jobs.stop()
         workers.wait_idle(5000)

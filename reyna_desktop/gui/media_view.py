@@ -1,11 +1,9 @@
-"""Views for blobs that are not drafts: audio (metadata, and playback where QtMultimedia works),
-images, and ChordPro lyrics with the chords set above the words."""
+"""Views for blobs that are not drafts: audio (metadata, and playback where QtMultimedia works)
+and images. (ChordPro charts have their own editor: chordpro_editor.py.)"""
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
@@ -16,62 +14,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 log = logging.getLogger(__name__)
-_DIRECTIVE = re.compile(r"^\{(\w+)(?::\s*(.*))?\}\s*$")
-_CHORD = re.compile(r"\[([^\]]+)\]")
-
-
-def chordpro_html(source: str) -> str:
-    """Chords above words, in a monospace layout; directives become headings and labels."""
-    out: list[str] = []
-    in_chorus = False
-    for raw in source.splitlines():
-        line = raw.rstrip()
-        directive = _DIRECTIVE.match(line.strip())
-        if directive:
-            name, value = directive.group(1).lower(), (directive.group(2) or "").strip()
-            if name in ("title", "t"):
-                out.append(f"<h2>{html.escape(value)}</h2>")
-            elif name in ("artist", "subtitle", "st", "key", "capo", "tempo"):
-                out.append(f"<p><i>{html.escape(name.title())}: {html.escape(value)}</i></p>")
-            elif name in ("start_of_chorus", "soc"):
-                in_chorus = True
-                out.append("<p><b>Chorus</b></p>")
-            elif name in ("end_of_chorus", "eoc"):
-                in_chorus = False
-            elif name == "chorus":
-                out.append("<p><b>(Chorus)</b></p>")
-            elif name in ("comment", "c", "ci"):
-                out.append(f"<p><i>{html.escape(value)}</i></p>")
-            continue
-        chords, words = "", ""
-        position = 0
-        for match in _CHORD.finditer(line):
-            words += line[position:match.start()]
-            chords = chords.ljust(len(words)) + match.group(1) + " "
-            position = match.end()
-        words += line[position:]
-        indent = "    " if in_chorus else ""
-        block = ""
-        if chords.strip():
-            block += f"<span style='color:#c0392b;font-weight:bold'>{html.escape(indent + chords.rstrip())}</span>\n"
-        block += html.escape(indent + words)
-        out.append(f"<pre style='margin:0'>{block}</pre>")
-    return "\n".join(out)
-
-
-class ChordProView(QTextBrowser):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAccessibleName("Lyrics with chords")
-
-    def show_source(self, source: str) -> None:
-        self.setHtml(chordpro_html(source))
 
 
 class ImageView(QScrollArea):
@@ -84,7 +31,7 @@ class ImageView(QScrollArea):
     def show_file(self, path: str) -> None:
         pixmap = QPixmap(path)
         if pixmap.isNull():
-            self.label.setText("This image cannot be shown.")
+            self.label.setText(self.tr("This image cannot be shown."))
             return
         if pixmap.width() > 1600:
             pixmap = pixmap.scaledToWidth(1600, Qt.TransformationMode.SmoothTransformation)
@@ -96,9 +43,9 @@ class AudioView(QWidget):
         super().__init__(parent)
         self.form = QFormLayout()
         self.player: Any = None
-        self.play_button = QPushButton("Play")
+        self.play_button = QPushButton(self.tr("Play"))
         self.play_button.clicked.connect(self.toggle)
-        self.stop_button = QPushButton("Stop")
+        self.stop_button = QPushButton(self.tr("Stop"))
         self.stop_button.clicked.connect(self.stop)
         self.note = QLabel("")
         controls = QHBoxLayout()
@@ -126,7 +73,7 @@ class AudioView(QWidget):
         self.play_button.setEnabled(playable)
         self.stop_button.setEnabled(playable)
         if not playable:
-            self.note.setText("Playback is not available here; the file is safe in the store.")
+            self.note.setText(self.tr("Playback is not available here; the file is safe in the store."))
 
     def _ensure_player(self) -> bool:
         if self.player is not None:
@@ -147,15 +94,15 @@ class AudioView(QWidget):
 
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
             self.player.pause()
-            self.play_button.setText("Play")
+            self.play_button.setText(self.tr("Play"))
         else:
             if self.player.source().isEmpty():
                 self.player.setSource(QUrl.fromLocalFile(self._path))
             self.player.play()
-            self.play_button.setText("Pause")
+            self.play_button.setText(self.tr("Pause"))
 
     def stop(self) -> None:
         if self.player is not None:
             self.player.stop()
             self.player.setSource(QUrl())
-        self.play_button.setText("Play")
+        self.play_button.setText(self.tr("Play"))

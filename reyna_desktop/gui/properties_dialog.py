@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 
 from reyna_desktop.errors import ReynaError, ValidationFailed
 from reyna_desktop.gui import workers
-from reyna_desktop.gui.forms import ErrorLabel, with_error
+from reyna_desktop.gui.forms import ErrorLabel, fill, with_error
+from reyna_desktop.gui.processor_names import processor_labels
 
 SKIPPED = ("chapters", "compile_presets", "model_settings")
 
@@ -52,7 +53,7 @@ class SchemaField:
                     json.dumps(value) if kind in ("array", "object") else str(value))
             line = QLineEdit(text)
             if kind == "array" and _string_items(spec):
-                line.setPlaceholderText("comma-separated")
+                line.setPlaceholderText(QCoreApplication.translate("properties", "comma-separated"))
             self.widget = line
         self.box, self.error = with_error(self.widget)
 
@@ -107,12 +108,12 @@ class PropertiesDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.bucket = bucket
-        self.setWindowTitle(f"Properties of {bucket.name}")
+        self.setWindowTitle(fill(self.tr("Properties of %1"), bucket.name))
         self.schema_id = bucket.schema_id
         form = QFormLayout()
         self.name = QLineEdit(bucket.name)
         name_box, self.name_error = with_error(self.name)
-        form.addRow("Name", name_box)
+        form.addRow(self.tr("Name"), name_box)
         self.fields: dict[str, SchemaField] = {}
         properties: dict[str, Any] = {}
         if self.schema_id and store.schemas.has(self.schema_id):
@@ -125,6 +126,12 @@ class PropertiesDialog(QDialog):
             self.fields[name] = field
             label = spec.get("title") or name.replace("_", " ").capitalize()
             form.addRow(label, field.box)
+        self.auto: dict[str, QCheckBox] = {}
+        for processor_id, label in processor_labels():
+            check = QCheckBox(label)
+            check.setChecked(processor_id in bucket.auto_processors)
+            self.auto[processor_id] = check
+            form.addRow(self.tr("Run on new blobs") if len(self.auto) == 1 else "", check)
         self.summary = ErrorLabel()
         inner = QWidget()
         inner.setLayout(form)
@@ -135,7 +142,8 @@ class PropertiesDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{bucket.type.title()}</b> · schema {self.schema_id or 'none'}"))
+        layout.addWidget(QLabel(f"<b>{bucket.type.title()}</b> · "
+                                + fill(self.tr("schema %1"), self.schema_id or self.tr("none"))))
         layout.addWidget(scroll, 1)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
@@ -182,8 +190,10 @@ class PropertiesDialog(QDialog):
         if not self.validate():
             return
         data = self.metadata()
+        auto = [p for p in self.bucket.auto_processors if p not in self.auto]  # ones set elsewhere stay
+        auto += [p for p, check in self.auto.items() if check.isChecked()]
         workers.submit(self.store.buckets.update, self.bucket.id, name=self.name.text().strip(), metadata=data,
-                       on_done=self._saved, on_error=self._failed)
+                       auto_processors=auto, on_done=self._saved, on_error=self._failed)
 
     def _saved(self, bucket: Any) -> None:
         self.saved.emit(bucket)

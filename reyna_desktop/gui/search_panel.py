@@ -26,9 +26,9 @@ class SearchPanel(QWidget):
         super().__init__(parent)
         self.store = store
         self.query = QLineEdit(placeholderText="Search everything…", clearButtonEnabled=True)
-        self.query.setAccessibleName("Search")
+        self.query.setAccessibleName(self.tr("Search"))
         self.results = QListWidget()
-        self.results.setAccessibleName("Search results")
+        self.results.setAccessibleName(self.tr("Search results"))
         self.results.setWordWrap(True)
         self.note = QLabel("")
         self._timer = QTimer(self, singleShot=True, interval=150)

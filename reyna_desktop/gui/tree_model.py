@@ -31,6 +31,7 @@ from reyna_desktop.models import Event
 log = logging.getLogger(__name__)
 
 MIME = "application/x-reyna-nodes"
+URI_LIST = "text/uri-list"  # files and folders dropped from the system file manager
 PAGE = 250  # rows per fetchMore: a long chapter list costs the view one page at a time
 RowRole = Qt.ItemDataRole.UserRole + 1
 ProgressRole = Qt.ItemDataRole.UserRole + 2
@@ -67,6 +68,7 @@ class Node:
 class BucketTreeModel(QAbstractItemModel):
     error = Signal(str)
     loaded = Signal(object)  # the bucket id (None: the top level) whose rows just arrived
+    files_dropped = Signal(str, object)  # bucket id, local paths dropped from the file manager
 
     def __init__(self, store, events: QObject | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -387,7 +389,7 @@ class BucketTreeModel(QAbstractItemModel):
         return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
 
     def mimeTypes(self) -> list[str]:
-        return [MIME]
+        return [MIME, URI_LIST]
 
     def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # type: ignore[override]
         items, seen = [], set()
@@ -419,7 +421,16 @@ class BucketTreeModel(QAbstractItemModel):
             return node.parent, node.position
         return node, row
 
+    def _dropped_files(self, data: QMimeData) -> list[str]:
+        """Local files and folders dragged in from the file manager."""
+        if data.hasFormat(MIME) or not data.hasUrls():
+            return []
+        urls = data.urls()
+        return [u.toLocalFile() for u in urls] if all(u.isLocalFile() for u in urls) else []
+
     def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index) -> bool:
+        if self._dropped_files(data):
+            return self._drop_target(row, parent)[0].bucket_id is not None
         items = self._items(data)
         if not items:
             return False
@@ -439,6 +450,10 @@ class BucketTreeModel(QAbstractItemModel):
         if not self.canDropMimeData(data, action, row, column, parent):
             return False
         target, row = self._drop_target(row, parent)
+        if files := self._dropped_files(data):
+            assert target.bucket_id is not None
+            self.files_dropped.emit(target.bucket_id, files)
+            return True
         bucket_rows = sum(1 for c in target.children if c.row is not None and c.row.kind == "bucket")
         workers.submit(apply_drop, self.store, self._items(data), target.bucket_id, row, bucket_rows,
                        action == Qt.DropAction.CopyAction, on_error=self._failed)

@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from reyna_desktop.gui import workers
+from reyna_desktop.gui.forms import fill
+from reyna_desktop.gui.processor_names import processor_labels
 from reyna_desktop.gui.tree_data import Row
 from reyna_desktop.gui.tree_model import BucketTreeModel, ProgressRole, RowRole
 
 log = logging.getLogger(__name__)
 CHILD_TYPES = {"book": "part", "part": "chapter", "album": "track", "tracks": "track", "songbook": "song",
                "conversation": "thread", "research": "note", "chapter": "scene"}
-PROCESSORS = [("text-expansion", "Expand text"), ("style-analyzer", "Analyse style"),
-              ("summarizer", "Summarise"), ("pitch-builder", "Build a pitch")]
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -58,15 +58,20 @@ class BucketTreeView(QTreeView):
     open_blob = Signal(str)
     compile_requested = Signal(str)
     properties_requested = Signal(str)
-    process_requested = Signal(str, dict)  # processor id, target
+    conversation_requested = Signal(str, str)  # bucket id, its name: "New conversation about this…"
+    link_requested = Signal(str)  # bucket id: choose a folder to link
+    tags_requested = Signal(str, str)  # "bucket" or "blob", its id
+    unlink_requested = Signal(str)
+    process_requested = Signal(str, str, str)  # processor id, blob or bucket id, the action's label
     message = Signal(str)
 
     def __init__(self, model: BucketTreeModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = model.store
+        self.linked_buckets: set[str] = set()  # kept up to date by the window's FolderLinks
         self.setModel(model)
         self.setObjectName("bucketTree")
-        self.setAccessibleName("Buckets")
+        self.setAccessibleName(self.tr("Buckets"))
         self.setUniformRowHeights(True)
         self.setHeaderHidden(False)
         self.header().setStretchLastSection(False)
@@ -86,7 +91,7 @@ class BucketTreeView(QTreeView):
         self.selectionModel().currentChanged.connect(self._current_changed)
         self.activated.connect(self._current_changed)
         model.error.connect(self.message)
-        delete = QAction("Delete to trash", self)
+        delete = QAction(self.tr("Delete to trash"), self)
         delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         delete.triggered.connect(self.trash_selected)
@@ -132,7 +137,7 @@ class BucketTreeView(QTreeView):
     def build_menu(self, index: QModelIndex) -> QMenu:
         row: Row | None = index.data(RowRole) if index.isValid() else None
         menu = QMenu(self)
-        templates = menu.addMenu("New from template")
+        templates = menu.addMenu(self.tr("New from template"))
         parent_id = row.id if row is not None and row.kind == "bucket" else None
         try:
             names = sorted(self.store.templates.all().items())
@@ -143,22 +148,29 @@ class BucketTreeView(QTreeView):
             make = partial(self.new_from_template, name, template.label, parent_id)
             templates.addAction(template.label or name, make)
         if row is not None and row.kind == "bucket":
-            menu.addAction("New child…", lambda: self.new_child(row))
-            menu.addAction("Rename", lambda: self.edit(index.siblingAtColumn(0)))
-            menu.addAction("Delete to trash", self.trash_selected)
-        menu.addAction("Restore from trash…", self.restore_dialog)
+            menu.addAction(self.tr("New child…"), lambda: self.new_child(row))
+            menu.addAction(self.tr("Rename"), lambda: self.edit(index.siblingAtColumn(0)))
+            menu.addAction(self.tr("Delete to trash"), self.trash_selected)
+        menu.addAction(self.tr("Restore from trash…"), self.restore_dialog)
         if row is not None:
-            process = menu.addMenu("Process with")
-            target = {"bucket_id": row.id} if row.kind == "bucket" else {"blob_id": row.id}
-            for processor_id, label in PROCESSORS:
-                process.addAction(label, partial(self.process_requested.emit, processor_id, dict(target)))
+            menu.addAction(self.tr("Tags…"), lambda: self.tags_requested.emit(row.kind, row.id))
+            process = menu.addMenu(self.tr("Process with"))
+            for processor_id, label in processor_labels():
+                process.addAction(label, partial(self.process_requested.emit, processor_id, row.id, label))
         if row is not None and row.kind == "bucket":
-            menu.addAction("Compile…", lambda: self.compile_requested.emit(row.id))
-            menu.addAction("Properties…", lambda: self.properties_requested.emit(row.id))
+            menu.addAction(self.tr("New conversation about this…"),
+                           lambda: self.conversation_requested.emit(row.id, row.name))
+            if row.id in self.linked_buckets:
+                menu.addAction(self.tr("Unlink folder"), lambda: self.unlink_requested.emit(row.id))
+            else:
+                menu.addAction(self.tr("Link a folder…"), lambda: self.link_requested.emit(row.id))
+            menu.addAction(self.tr("Compile…"), lambda: self.compile_requested.emit(row.id))
+            menu.addAction(self.tr("Properties…"), lambda: self.properties_requested.emit(row.id))
         return menu
 
     def new_from_template(self, template: str, label: str, parent_id: str | None) -> None:
-        name, ok = QInputDialog.getText(self, "New from template", "Name:", text=label or template.title())
+        name, ok = QInputDialog.getText(self, self.tr("New from template"), self.tr("Name:"),
+                                        text=label or template.title())
         if ok and name.strip():
             self.create_from_template(template, name.strip(), parent_id)
 
@@ -168,7 +180,8 @@ class BucketTreeView(QTreeView):
 
     def new_child(self, row: Row) -> None:
         kind = CHILD_TYPES.get(row.type, "folder")
-        name, ok = QInputDialog.getText(self, "New child", f"Name of the new {kind}:", text=f"New {kind}")
+        name, ok = QInputDialog.getText(self, self.tr("New child"), fill(self.tr("Name of the new %1:"), kind),
+                                        text=fill(self.tr("New %1"), kind))
         if ok and name.strip():
             workers.submit(self.store.buckets.create, name.strip(), kind, parent_id=row.id,
                            on_done=lambda b: self._select_later(b.id), on_error=lambda e: self.message.emit(str(e)))
@@ -194,10 +207,10 @@ class BucketTreeView(QTreeView):
 
     def _choose_restore(self, trashed: list[Any]) -> None:
         if not trashed:
-            self.message.emit("The trash is empty.")
+            self.message.emit(self.tr("The trash is empty."))
             return
         labels = [f"{b.name} ({b.type}, deleted {b.deleted_at[:16].replace('T', ' ')})" for b in trashed]
-        label, ok = QInputDialog.getItem(self, "Restore from trash", "Bucket:", labels, 0, False)
+        label, ok = QInputDialog.getItem(self, self.tr("Restore from trash"), self.tr("Bucket:"), labels, 0, False)
         if ok:
             bucket = trashed[labels.index(label)]
             workers.submit(self.store.buckets.restore, bucket.id, on_error=lambda e: self.message.emit(str(e)))

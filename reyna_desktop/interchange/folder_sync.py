@@ -49,6 +49,23 @@ _TEMP_SUFFIXES = (".tmp", ".temp", ".swp", ".swx", ".part", ".crdownload", ".par
 _BINARY = {AUDIO, IMAGE}
 
 
+@dataclass(frozen=True)
+class LinkStatus:
+    """One link as the window's status line shows it."""
+
+    bucket_id: str
+    folder: Path
+    scanned_at: str | None
+    files: int
+    missing: int
+    present: bool  # the folder is there (an unplugged drive is not)
+
+    def line(self) -> str:
+        scanned = (self.scanned_at or "never")[:16].replace("T", " ")
+        where = str(self.folder) if self.present else f"{self.folder} (not there)"
+        return f"{where}: {self.files} file(s), {self.missing} missing, last scan {scanned}"
+
+
 @dataclass
 class SyncReport:
     created: list[str] = field(default_factory=list)  # relative paths
@@ -72,15 +89,17 @@ class SyncReport:
         return {name: list(getattr(self, name)) for name in self.__dataclass_fields__}
 
 
-def is_candidate(rel: str) -> bool:
-    """A file the link imports: a known type, not hidden, not an editor's temp file."""
+def is_hidden_or_temporary(rel: str) -> bool:
+    """A hidden file or folder, or an editor's temporary file: never imported."""
     parts = rel.split("/")
     name = parts[-1]
-    if any(p.startswith(".") for p in parts) or name.endswith(_TEMP_SUFFIXES) or name.startswith("~$"):
-        return False
-    if name.isdigit():  # vim's 4913 probe
-        return False
-    return schema_for_path(Path(name)) is not None
+    return (any(p.startswith(".") for p in parts) or name.endswith(_TEMP_SUFFIXES) or name.startswith("~$")
+            or name.isdigit())  # vim's 4913 probe
+
+
+def is_candidate(rel: str) -> bool:
+    """A file the link imports: a known type, not hidden, not an editor's temp file."""
+    return not is_hidden_or_temporary(rel) and schema_for_path(Path(rel.split("/")[-1])) is not None
 
 
 def _hash_file(path: Path) -> str:
@@ -91,7 +110,8 @@ def _hash_file(path: Path) -> str:
     return hasher.hexdigest()
 
 
-def _read_text(path: Path) -> str:
+def read_text_file(path: Path) -> str:
+    """A text file as UTF-8 (a BOM dropped), or Latin-1 when it is not UTF-8."""
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")
@@ -148,6 +168,17 @@ class LinkedFolders:
     def unlink(self, bucket_id: str) -> None:
         """Stop following the folder; the blobs stay in the bucket."""
         self.store.folder_links.remove(bucket_id)
+
+    def status(self) -> list[LinkStatus]:
+        """Every link with its file count, how many of its files are missing, and its last scan."""
+        out = []
+        for link in self.links():
+            blob_ids = list(self.files(link.bucket_id).values())
+            missing = sum(1 for start in range(0, len(blob_ids), 500)  # within SQLite's parameter limit
+                          for b in self.store.blobs.many(blob_ids[start:start + 500]) if MISSING_TAG in b.tags)
+            out.append(LinkStatus(link.bucket_id, link.folder, link.scanned_at, len(blob_ids) - missing, missing,
+                                  link.folder.is_dir()))
+        return out
 
     def blob_for(self, bucket_id: str, rel: str) -> str | None:
         known = self.store.folder_links.files(bucket_id).get(rel)
@@ -262,7 +293,7 @@ class LinkedFolders:
     # -- what happens to one file -----------------------------------------------------------
 
     def _data_for(self, seen: _Seen, schema_id: str, old: dict[str, Any] | None = None) -> dict[str, Any]:
-        text = _read_text(seen.path)
+        text = read_text_file(seen.path)
         if schema_id == CHORDPRO:
             return {**(old or {}), "source": text}
         fmt = "markdown" if seen.path.suffix.lower() in (".md", ".markdown") else "plain"

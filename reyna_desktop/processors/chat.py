@@ -35,6 +35,24 @@ def create_conversation(
     return store.buckets.create(name, "conversation", parent_id=parent_id, metadata=metadata)
 
 
+def set_attachment(store: Store, conversation_id: str, bucket_id: str | None) -> Bucket:
+    """Attach the conversation to a bucket (its replies draw on that bucket's notes), or detach it."""
+    conversation = _conversation(store, conversation_id)
+    attached = store.buckets.get(bucket_id).id if bucket_id else None
+    return store.buckets.update(conversation.id, metadata={"attached_bucket_id": attached}, merge_metadata=True)
+
+
+def reply_alternatives(store: Store, reply_blob_id: str) -> list[str]:
+    """The texts a reply has had, oldest first: each regeneration is a new version of the reply
+    (a version that kept the text, e.g. when a thread was started on it, is not an alternative)."""
+    texts: list[str] = []
+    for version in reversed(store.blobs.history(reply_blob_id)):
+        text = str(store.blobs.data(reply_blob_id, version.version).get("content", ""))
+        if not texts or texts[-1] != text:
+            texts.append(text)
+    return texts
+
+
 def list_conversations(store: Store) -> list[Bucket]:
     """Every conversation and thread, the most recently changed first."""
     found = [b for t in CONVERSATION_TYPES for b in store.buckets.all(type=t)]

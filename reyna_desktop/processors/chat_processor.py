@@ -68,6 +68,29 @@ class ChatProcessor(Processor):
         return ctx.save_output(out, parent_id=message.id, bucket_ids=[conversation.id], title=reply[:80] or "Reply")
 
 
+def earlier_messages(store: Any, conversation: Bucket, message: Blob, skip: str | None = None) -> list[Blob]:
+    """The message blobs before `message` in its conversation, oldest first, after the turns a
+    thread carries from where it branched; `skip` (the reply being regenerated) left out."""
+    own = [b for b in store.blobs.in_bucket(conversation.id, schema_ids=["message-v1"])
+           if b.created_at < message.created_at and b.id != skip]
+    return _branched_from(store, conversation) + own
+
+
+def _branched_from(store: Any, thread: Bucket, depth: int = 0) -> list[Blob]:
+    """For a thread: the messages of its parent conversation up to the one it hangs from
+    (recursively for a thread on a thread, at most 20 levels)."""
+    parent_id = thread.metadata.get("parent_message_id") if thread.type == "thread" else None
+    if not parent_id or not store.blobs.exists(str(parent_id)) or depth > 20 or not thread.parent_id:
+        return []
+    anchor = store.blobs.get(str(parent_id))
+    parent = store.buckets.get(thread.parent_id)
+    earlier = [b for b in store.blobs.in_bucket(parent.id, schema_ids=["message-v1"])
+               if b.created_at <= anchor.created_at]
+    if anchor.id not in {b.id for b in earlier}:
+        earlier.append(anchor)
+    return _branched_from(store, parent, depth + 1) + earlier
+
+
 # A base model copies the shape of what it reads: one exchange shows it answers in plain sentences.
 BASE_MODEL_EXAMPLE = [
     {"role": "user", "content": "Please answer in a sentence or two, in plain words."},
@@ -115,15 +138,11 @@ def system_text(settings: dict[str, Any], sources: list[Source]) -> str:
 
 
 def history(ctx: JobContext, conversation: Bucket, message: Blob) -> list[dict[str, str]]:
-    """Earlier messages, oldest first; a thread starts with the message it hangs from."""
+    """Earlier messages, oldest first; a thread (a branch) carries the turns of the conversation
+    it branched from, up to and including the message it hangs from."""
     store = ctx.store
-    blobs = [b for b in store.blobs.in_bucket(conversation.id, schema_ids=["message-v1"])
-             if b.created_at < message.created_at and b.id != ctx.params.get("replace_blob_id")]
-    parent_id = conversation.metadata.get("parent_message_id") if conversation.type == "thread" else None
-    if parent_id and store.blobs.exists(str(parent_id)):
-        blobs.insert(0, store.blobs.get(str(parent_id)))
     out = []
-    for blob in blobs:
+    for blob in earlier_messages(store, conversation, message, skip=ctx.params.get("replace_blob_id")):
         data = store.blobs.data(blob.id)
         role = data.get("role") or ("assistant" if data.get("sender_id") == "assistant" else "user")
         if role in ("user", "assistant"):

@@ -3,7 +3,9 @@ processors a bucket runs automatically on new blobs (its `auto_processors`, off 
 
 Auto-processing never runs on a processor's own output (a blob with a processor_id), so a
 bucket that expands its drafts does not expand the expansions. A bucket's auto processors
-also apply to new blobs in its sub-buckets.
+also apply to new blobs in its sub-buckets. Only the runner that owns the queue processes
+automatically: this process's new blobs as they are made (the bus), other processes' (the CLI,
+an import) by following the events table, each event once.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from reyna_desktop.errors import InvalidOperation, ReynaError
 from reyna_desktop.models import Event, Job
 from reyna_desktop.processors.base import BUCKET_PREFIX, Processor
-from reyna_desktop.store.events import Subscription
+from reyna_desktop.store.events import Subscription, topic_matches
 from reyna_desktop.store.jobs import TERMINAL_STATES
 
 if TYPE_CHECKING:
@@ -45,6 +47,9 @@ class Router:
         self._batches: list[Batch] = []
         self._batches_lock = threading.Lock()
         self._subscription: Subscription | None = None
+        self._cursor = 0  # the last events-table id looked at for other processes' blobs
+        self._handled: set[int] = set()  # blob.created events already handled (either path)
+        self._handled_lock = threading.Lock()
 
     # -- inputs --------------------------------------------------------------------------
 
@@ -101,7 +106,8 @@ class Router:
                     for b in blobs if b.processor_id != processor_id]
         batch = Batch(bucket.id, processor_id, [j.id for j in jobs])
         with self.store.transaction() as tx:
-            tx.emit("bucket.processing.started", {"bucket_id": bucket.id, "processor_id": processor_id,
+            tx.emit("bucket.processing.started", {"bucket_id": bucket.id, "bucket_name": bucket.name,
+                                                  "processor_id": processor_id,
                                                   "total": len(jobs), "job_ids": batch.job_ids,
                                                   "recursive": recursive})
         with self._batches_lock:
@@ -141,8 +147,32 @@ class Router:
     # -- automatic processing --------------------------------------------------------------
 
     def attach(self) -> None:
+        """Start processing new blobs automatically (call in the process that owns the queue)."""
         if self._subscription is None:
+            self._cursor = self.store.last_event_id()
             self._subscription = self.store.bus.subscribe("blob.created.*", self._on_blob_created)
+
+    def follow_events(self, batch: int = 500) -> None:
+        """Handle blob.created events other processes stored since the last call."""
+        if self._subscription is None:
+            return
+        events = self.store.events_since(self._cursor, limit=batch)
+        for event in events:
+            if topic_matches("blob.created.*", event.topic):
+                self._on_blob_created(event)
+        if events:
+            self._cursor = events[-1].id
+            with self._handled_lock:
+                self._handled = {i for i in self._handled if i > self._cursor}
+
+    def _first_time(self, event_id: int) -> bool:
+        if not event_id:
+            return True
+        with self._handled_lock:
+            if event_id in self._handled or event_id <= self._cursor:
+                return False
+            self._handled.add(event_id)
+            return True
 
     def detach(self) -> None:
         if self._subscription is not None:
@@ -160,6 +190,8 @@ class Router:
         return names
 
     def _on_blob_created(self, event: Event) -> None:
+        if not self._first_time(event.id):
+            return
         payload = event.payload
         if payload.get("processor_id"):
             return  # a processor's output: never processed automatically (no loops)

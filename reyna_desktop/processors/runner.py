@@ -94,10 +94,10 @@ class JobRunner:
             return
         self._stopping.clear()
         self.owns_queue = self._lock.acquire()
-        self.router.attach()
         if not self.owns_queue:
             log.info("another process runs this store's jobs; this runner only queues and waits")
             return
+        self.router.attach()
         self._requeue_interrupted()
         lanes = [("model", "reyna-model-worker")] + [("pool", f"reyna-pool-{i}") for i in range(self.pool_size)]
         for lane, name in lanes:
@@ -400,11 +400,13 @@ class JobRunner:
                                      payload={"job_id": job_id, "delta": delta, "text": ctx.partial_text}))
 
     def _watch_cancels(self) -> None:
-        """Cancel requests written by another process (`reyna jobs cancel`) reach running jobs here."""
+        """Cancel requests written by another process (`reyna jobs cancel`) reach running jobs here,
+        and its new blobs reach the auto-processors."""
         while not self._stopping.wait(self.poll_interval_s):
             running = dict(self._running)
             try:
                 for job_id in self.table.cancel_requested(list(running)):
                     running[job_id].cancel.set()
+                self.router.follow_events()
             except Exception:
-                log.exception("checking for cancel requests failed")
+                log.exception("following other processes' cancels and blobs failed")

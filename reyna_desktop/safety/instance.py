@@ -26,11 +26,12 @@ from reyna_desktop.errors import StoreLocked
 from reyna_desktop.store.text import now
 
 LOCK_NAME = "reyna.lock"
+WINDOW_PURPOSE = "Reyna Desktop"  # the window's lock (it runs the linked-folder watcher itself)
 _WIN_LOCK_OFFSET = 1 << 20  # Windows locks a byte range; lock one far past the holder info
 
 
 class InstanceLock:
-    def __init__(self, data_dir: Path | str, *, purpose: str = "Reyna Desktop") -> None:
+    def __init__(self, data_dir: Path | str, *, purpose: str = WINDOW_PURPOSE) -> None:
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / LOCK_NAME
         self.purpose = purpose

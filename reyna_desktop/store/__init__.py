@@ -23,6 +23,7 @@ from reyna_desktop.store.replace import Replacer
 from reyna_desktop.store.retention import Compacted, Retention
 from reyna_desktop.store.search import Search
 from reyna_desktop.store.sections import Sections
+from reyna_desktop.store.stats import Stats
 from reyna_desktop.store.templates import Templates
 
 __all__ = ["CheckReport", "Store", "Tx"]
@@ -43,6 +44,7 @@ class Store(StoreCore):
         self.templates = Templates(self)
         self.replace = Replacer(self)
         self.codex = Codex(self)
+        self.stats = Stats(self)
 
     @classmethod
     def open(cls, data_dir: Path | str, **options: Any) -> Store:

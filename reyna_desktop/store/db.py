@@ -173,7 +173,7 @@ def _m1_initial(conn: sqlite3.Connection) -> None:
 
 
 def _m2_linked_folders(conn: sqlite3.Connection) -> None:
-    """Buckets linked to folders on disk, and which file became which blob (interchange/linked_folders)."""
+    """Buckets linked to folders on disk, and which file became which blob (interchange/folder_sync.py)."""
     run_script(
         conn,
         """

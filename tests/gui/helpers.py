@@ -49,3 +49,17 @@ def build_big_project(data_dir: Path, chapters: int = 2000, blobs_per_chapter: i
             for j in range(blobs_per_chapter):
                 store.blobs.create({"content": f"Scene {j} {filler}"}, bucket_ids=[chapter.id])
     return {"book": book.id, "part": part.id}
+
+
+def ask_in_chat(qtbot, chat, question: str) -> dict:
+    """Type a question in the chat pane, press Send, and return the reply once it is stored."""
+    from PySide6.QtCore import Qt
+
+    chat.input.setPlainText(question)
+    qtbot.mouseClick(chat.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: chat.job_id not in (None, "pending"), timeout=30000)
+    qtbot.waitUntil(lambda: chat.job_id is None, timeout=180000)
+    qtbot.waitUntil(lambda: any(m["role"] == "assistant" for m in chat.messages), timeout=10000)
+    reply = next(m for m in chat.messages if m["role"] == "assistant")
+    assert reply["content"].strip()
+    return reply

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from reyna_desktop.gui import workers
-from tests.gui.helpers import StallProbe
+from tests.gui.helpers import StallProbe, ask_in_chat
 
 pytestmark = pytest.mark.slow
 
@@ -85,13 +85,7 @@ def test_chat_reply_streams_with_sources(qtbot, window) -> None:
     chat = window.chat
     chat.refresh_conversations()
     chat.open_conversation(conversation.id)
-    chat.input.setPlainText("Who keeps the lighthouse?")
-    qtbot.mouseClick(chat.send_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: chat.job_id not in (None, "pending"), timeout=30000)
-    qtbot.waitUntil(lambda: chat.job_id is None, timeout=120000)
-    qtbot.waitUntil(lambda: any(m["role"] == "assistant" for m in chat.messages), timeout=10000)
-    reply = next(m for m in chat.messages if m["role"] == "assistant")
-    assert reply["content"].strip()
+    reply = ask_in_chat(qtbot, chat, "Who keeps the lighthouse?")
     assert reply["sources"], "the reply should cite the draft it used"
     html = chat.view.toHtml()
     assert "open:" in html

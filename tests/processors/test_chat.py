@@ -109,3 +109,25 @@ def test_replies_are_cleaned_of_copied_source_ids_and_echoes_are_detected() -> N
                {"role": "assistant", "content": "The keeper."}]
     assert is_echo("who is mara?", history)
     assert not is_echo("The keeper.", history)
+
+
+def test_a_branch_carries_the_earlier_turns(store: Store) -> None:
+    from reyna_desktop.processors.chat_processor import earlier_messages
+
+    conversation = chat.create_conversation(store, "Turns")
+
+    def say(bucket_id: str, role: str, text: str) -> str:
+        return store.blobs.create({"content": text, "role": role, "sender_id": "me" if role == "user" else "assistant"},
+                                  schema_id="message-v1", bucket_ids=[bucket_id]).id
+
+    first = [say(conversation.id, "user", "Who keeps the light?"), say(conversation.id, "assistant", "Tomas."),
+             say(conversation.id, "user", "And the boat?")]
+    anchor = say(conversation.id, "assistant", "Mara rows it.")
+    say(conversation.id, "user", "Said after the branch point: not carried.")
+    thread = chat.start_thread(store, anchor)
+    question = store.blobs.get(say(thread.id, "user", "Tell me more about Mara."))
+    carried = [b.id for b in earlier_messages(store, thread, question)]
+    assert carried == [*first, anchor]
+    deeper = chat.start_thread(store, question.id)
+    last = store.blobs.get(say(deeper.id, "user", "Deeper still."))
+    assert [b.id for b in earlier_messages(store, deeper, last)] == [*first, anchor, question.id]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -358,6 +359,23 @@ def test_auto_processors_run_on_new_blobs_but_never_on_processor_output(store: S
     assert job.state == "succeeded" and not store.blobs.derived(plain.id)
     time.sleep(0.2)
     assert len(queued) == 1  # the analysis it stored did not trigger anything
+
+
+def test_auto_processors_fire_for_blobs_another_process_adds(store: Store, runner: JobRunner,
+                                                            private_dirs: Path) -> None:
+    book = store.buckets.create("Book", "folder")
+    store.buckets.update(book.id, auto_processors=["style-analyzer"])
+    queued = collect(store, "job.queued")
+    arrived = threading.Event()
+    store.bus.subscribe("job.queued", lambda _e: arrived.set())
+    done = subprocess.run([sys.executable, "-m", "reyna_desktop.cli", "--data-dir", str(private_dirs), "--json",
+                           "blob", "add", "--text", "Written in a terminal. Short lines.", "--bucket", book.id],
+                          capture_output=True, text=True, check=True)
+    blob_id = json.loads(done.stdout)["id"]
+    assert arrived.wait(10)  # the runner's watch thread read the CLI's blob.created from the events table
+    assert [e.payload["input"] for e in queued] == [{"blob_id": blob_id}]
+    assert runner.wait(queued[0].payload["job_id"], 10).state == "succeeded"
+    assert len(queued) == 1  # seen once, although the events table is read again and again
 
 
 def test_registry_lists_the_builtins_and_the_compiler_when_present() -> None:
