@@ -1,9 +1,13 @@
 """Import files and folders into a bucket (File → Import…, files dropped on the tree).
 
-One importer per file suffix, registered with `register()`: a project format (.docx,
-novelWriter, Scrivener) plugs in with one call, e.g.
+One importer per file suffix, registered with `register()`: a format plugs in with one call,
+e.g.
 
-    register([".docx"], lambda store, path, bucket_id: [store.blobs.create(...)])
+    register([".txt"], lambda store, path, bucket_id: Imported([store.blobs.create(...).id]))
+
+Projects of other writing tools (a .docx, a novelWriter project, a Scrivener project; see
+`importers/`) are registered the same way, and a dropped folder that IS such a project is
+imported as one rather than walked file by file.
 
 An import is all or nothing: every blob and sub-bucket is made in one store transaction, so a
 failure or a cancel leaves the store as it was. A file that cannot be taken (unknown type, too
@@ -21,18 +25,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reyna_desktop.errors import ReynaError
+from reyna_desktop.interchange import importers
 from reyna_desktop.interchange.folder_sync import is_hidden_or_temporary, read_text_file
+from reyna_desktop.schema_ids import CHORDPRO, TEXT_INPUT
 from reyna_desktop.store import media
 
 if TYPE_CHECKING:
-    from reyna_desktop.models import Blob
     from reyna_desktop.store import Store
 
 MAX_FILE_BYTES = 512 * 1024 * 1024  # a long lossless bounce fits; a disk image does not
 MAX_FILES = 10_000
 FOLDER_TYPE = "folder"
 
-Importer = Callable[["Store", Path, str], list["Blob"]]
+
+@dataclass
+class Imported:
+    """What one file's importer made, and what it could not take (shown with the skipped files)."""
+
+    blob_ids: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+Importer = Callable[["Store", Path, str], Imported]
 """Makes the blobs for one file in the bucket with this id (inside the import's transaction)."""
 
 _IMPORTERS: dict[str, Importer] = {}
@@ -86,7 +100,7 @@ def plan_import(paths: Iterable[Path | str], max_files: int = MAX_FILES) -> Impo
     plan = ImportPlan()
     for given in paths:
         path = Path(given)
-        if path.is_dir():
+        if path.is_dir() and not importers.is_project(path):
             _plan_folder(plan, path, max_files)
         else:
             _plan_file(plan, path, (), max_files)
@@ -107,11 +121,11 @@ def _plan_file(plan: ImportPlan, path: Path, folders: tuple[str, ...], max_files
         if not plan.skipped or not plan.skipped[-1].reason.startswith("too many files"):
             plan.skipped.append(Skipped(str(path), f"too many files (more than {max_files:,} in one import)"))
         return
-    if path.suffix.lower() not in _IMPORTERS:
+    if _key(path) not in _IMPORTERS:
         plan.skipped.append(Skipped(str(path), f"unsupported file type {path.suffix or '(none)'!r}"))
         return
     try:
-        size = path.stat().st_size
+        size = 0 if path.is_dir() else path.stat().st_size
     except OSError as exc:
         plan.skipped.append(Skipped(str(path), f"unreadable: {exc.strerror or exc}"))
         return
@@ -139,13 +153,14 @@ def import_files(
                 raise ImportCancelled(f"import cancelled after {done} of {total} files; nothing was imported")
             target = _folder_bucket(store, folders, parts, summary)
             try:
-                blobs = _IMPORTERS[path.suffix.lower()](store, path, target)
+                imported = _IMPORTERS[_key(path)](store, path, target)
             except (OSError, UnicodeError) as exc:
                 summary.skipped.append(Skipped(str(path), f"unreadable: {exc}"))
             except ReynaError as exc:
                 summary.skipped.append(Skipped(str(path), str(exc)))
             else:
-                summary.blob_ids.extend(b.id for b in blobs)
+                summary.blob_ids.extend(imported.blob_ids)
+                summary.skipped.extend(Skipped(str(path), warning) for warning in imported.warnings)
             if on_progress is not None:
                 on_progress(done + 1, total)
     return summary
@@ -161,26 +176,43 @@ def _folder_bucket(store: Store, folders: dict[tuple[str, ...], str], parts: tup
     return folders[parts]
 
 
+def _key(path: Path) -> str:
+    """The registry key for a path: its suffix; a project folder (novelWriter's has none) as a project."""
+    if path.is_dir() and importers.is_project(path):
+        return PROJECT_FOLDER
+    return path.suffix.lower()
+
+
 # -- the built-in importers ------------------------------------------------------------------
 
+PROJECT_FOLDER = "(project folder)"
 
-def _import_text(store: Store, path: Path, bucket_id: str) -> list[Blob]:
+
+def _import_text(store: Store, path: Path, bucket_id: str) -> Imported:
     fmt = "markdown" if path.suffix.lower() in (".md", ".markdown") else "plain"
     data = {"content": read_text_file(path), "format": fmt}
-    return [store.blobs.create(data, schema_id="text-input-v1", bucket_ids=[bucket_id], title=path.stem)]
+    return Imported([store.blobs.create(data, schema_id=TEXT_INPUT, bucket_ids=[bucket_id], title=path.stem).id])
 
 
-def _import_chordpro(store: Store, path: Path, bucket_id: str) -> list[Blob]:
+def _import_chordpro(store: Store, path: Path, bucket_id: str) -> Imported:
     data = {"source": read_text_file(path)}
-    return [store.blobs.create(data, schema_id="chordpro-v1", bucket_ids=[bucket_id], title=path.stem)]
+    return Imported([store.blobs.create(data, schema_id=CHORDPRO, bucket_ids=[bucket_id], title=path.stem).id])
 
 
-def _import_media(store: Store, path: Path, bucket_id: str) -> list[Blob]:
+def _import_media(store: Store, path: Path, bucket_id: str) -> Imported:
     schema_id = media.schema_for_path(path)
     assert schema_id is not None
-    return [store.blobs.create(schema_id=schema_id, file=path, filename=path.name, bucket_ids=[bucket_id])]
+    blob = store.blobs.create(schema_id=schema_id, file=path, filename=path.name, bucket_ids=[bucket_id])
+    return Imported([blob.id])
+
+
+def _import_project(store: Store, path: Path, bucket_id: str) -> Imported:
+    """A Word file or another tool's project, as buckets and blobs under the bucket."""
+    result = importers.import_project(store, path, bucket_id)
+    return Imported(result.blob_ids, result.warnings)
 
 
 register(media.TEXT, _import_text)
 register(media.CHORDPRO, _import_chordpro)
 register([*media.AUDIO, *media.IMAGE], _import_media)
+register([*importers.PROJECT_SUFFIXES, PROJECT_FOLDER], _import_project)

@@ -37,7 +37,7 @@ def test_a_cancel_or_a_failure_leaves_nothing_half_imported(store: Store, tmp_pa
     assert seen == [1, 2]
     assert store.blobs.in_bucket(track.id, recursive=True) == [] and store.buckets.children(track.id) == []
 
-    def broken(_store: Store, path: Path, _bucket: str) -> list:
+    def broken(_store: Store, path: Path, _bucket: str) -> file_import.Imported:
         raise RuntimeError(f"importer crashed on {path.name}")
 
     file_import.register([".boom"], broken)
@@ -54,8 +54,9 @@ def test_a_format_plugs_in_with_one_registration_and_limits_are_reported(store: 
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     folder = store.buckets.create("Inbox", "folder")
 
-    def lines(s: Store, path: Path, bucket_id: str) -> list:
-        return [s.blobs.create({"content": line}, bucket_ids=[bucket_id]) for line in path.read_text().splitlines()]
+    def lines(s: Store, path: Path, bucket_id: str) -> file_import.Imported:
+        made = [s.blobs.create({"content": line}, bucket_ids=[bucket_id]) for line in path.read_text().splitlines()]
+        return file_import.Imported([b.id for b in made])
 
     file_import.register([".LINES"], lines)
     try:
@@ -69,3 +70,14 @@ def test_a_format_plugs_in_with_one_registration_and_limits_are_reported(store: 
     assert [store.blobs.text(b) for b in summary.blob_ids] == ["first", "second"]
     reasons = {Path(s.path).name: s.reason for s in summary.skipped}
     assert reasons["big.txt"].startswith("too large") and reasons["gone.md"].startswith("unreadable")
+
+
+def test_a_dropped_novelwriter_folder_comes_in_as_a_project_not_file_by_file(store: Store, tmp_path: Path) -> None:
+    sample = Path(__file__).parent / "fixtures" / "novelwriter_sample"
+    inbox = store.buckets.create("Inbox", "folder")
+    summary = import_files(store, [sample], inbox.id)
+    books = [b for b in store.buckets.children(inbox.id) if b.type == "book"]
+    assert "Novel" in {b.name for b in books} and summary.blob_ids
+    assert not any(s.reason.startswith("unsupported") for s in summary.skipped)  # no .nwd walked as a loose file
+    texts = store.blobs.in_bucket(inbox.id, recursive=True)
+    assert texts and {b.id for b in texts} == set(summary.blob_ids)

@@ -28,8 +28,16 @@ from reyna_desktop.interchange.importers.plan import (
 if TYPE_CHECKING:
     from reyna_desktop.store import Store
 
-__all__ = ["HEADING_LEVELS", "ImportCancelled", "ImportResult", "import_project", "read_project"]
+__all__ = ["HEADING_LEVELS", "PROJECT_SUFFIXES", "ImportCancelled", "ImportResult", "import_project", "is_project",
+           "read_project"]
 HEADING_LEVELS = docx.HEADING_LEVELS
+PROJECT_SUFFIXES = (".docx", ".nwx", ".scrivx")
+"""Files that `import_project` reads; a project folder (.scriv, a novelWriter folder) is found by `is_project`."""
+
+
+def is_project(path: Path) -> bool:
+    """Whether `path` is something `import_project` reads (a .docx, a novelWriter or Scrivener project)."""
+    return path.suffix.lower() == ".docx" or novelwriter.is_project(path) or scrivener.is_project(path)
 
 
 def read_project(path: Path, *, headings: str = "parts") -> ImportPlan:
