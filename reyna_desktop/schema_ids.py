@@ -16,6 +16,9 @@ AUDIO = "audio-v1"
 IMAGE = "image-v1"
 COMPILED_BOOK = "compiled-book-v1"
 
+# The schemas whose blobs are a section's prose (a draft, an edited or expanded text).
+TEXT_SCHEMAS = (TEXT_INPUT, EXPANDED_TEXT)
+
 # Bucket metadata schemas
 BUCKET_BOOK = "bucket-book-v1"
 BUCKET_CHAPTER = "bucket-chapter-v1"

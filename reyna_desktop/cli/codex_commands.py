@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from reyna_desktop.cli.output import CommandContext, add_command, parse_pairs
+from reyna_desktop.schema_ids import TEXT_INPUT
 from reyna_desktop.store.codex import CODEX_KINDS, Entry
 from reyna_desktop.store.replace import ReplaceBatch, ReplacePlan
 
@@ -80,7 +81,7 @@ def codex_list(ctx: CommandContext) -> list[Entry]:
 def codex_show(ctx: CommandContext) -> dict[str, Any]:
     store = ctx.store
     entry = store.codex.entry(ctx.args.entry)
-    notes = [store.blobs.text(b.id) for b in store.blobs.in_bucket(entry.id, schema_ids=["text-input-v1"])]
+    notes = [store.blobs.text(b.id) for b in store.blobs.in_bucket(entry.id, schema_ids=[TEXT_INPUT])]
     return {**asdict(entry), "notes": notes, "appearances": codex_appearances(ctx)["sections"]}
 
 

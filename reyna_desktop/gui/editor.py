@@ -17,15 +17,16 @@ from reyna_desktop.gui.history_dialog import HistoryDialog
 from reyna_desktop.gui.jobs import JobService
 from reyna_desktop.gui.journal_hook import JournalHook
 from reyna_desktop.gui.media_view import AudioView, ImageView
+from reyna_desktop.schema_ids import AUDIO, CHORDPRO, EXPANDED_TEXT, IMAGE, MESSAGE, TEXT_INPUT
 
 log = logging.getLogger(__name__)
-EDITABLE = ("text-input-v1",)
+EDITABLE = (TEXT_INPUT,)
 
 
 def describe_bucket(store, bucket_id: str) -> dict[str, Any]:
     """What the editor shows when a bucket is chosen: its first draft, or a summary to start from."""
     bucket = store.buckets.get(bucket_id)
-    blobs = [b for b in store.blobs.in_bucket(bucket_id) if b.schema_id not in ("message-v1", "expanded-text-v1")]
+    blobs = [b for b in store.blobs.in_bucket(bucket_id) if b.schema_id not in (MESSAGE, EXPANDED_TEXT)]
     draft = next((b for b in blobs if b.schema_id in EDITABLE and b.parent_id is None), None)
     first = draft or (blobs[0] if blobs else None)
     return {"bucket": bucket, "blob": first, "stats": store.buckets.stats(bucket_id)}
@@ -35,7 +36,7 @@ def describe_blob(store, blob_id: str) -> dict[str, Any]:
     blob = store.blobs.get(blob_id)
     schema = store.schemas.get(blob.schema_id)
     out: dict[str, Any] = {"blob": blob, "data": store.blobs.data(blob_id)}
-    if blob.schema_id == "chordpro-v1":
+    if blob.schema_id == CHORDPRO:
         chordpro()  # load the parser here, off the UI thread
     if schema.is_binary:
         try:
@@ -134,16 +135,16 @@ class EditorArea(QStackedWidget):
     def _blob_ready(self, info: dict[str, Any]) -> None:
         blob, data = info["blob"], info["data"]
         schema = blob.schema_id
-        if schema == "chordpro-v1":
+        if schema == CHORDPRO:
             self.draft.clear()
             self.chordpro.show_blob(blob.id, str(data.get("source", "")))
             self.setCurrentWidget(self.chordpro)
-        elif schema == "image-v1":
+        elif schema == IMAGE:
             self.draft.clear()
             if info.get("path"):
                 self.image.show_file(info["path"])
             self.setCurrentWidget(self.image)
-        elif schema == "audio-v1":
+        elif schema == AUDIO:
             self.draft.clear()
             self.audio.show_audio(data, info.get("path"))
             self.setCurrentWidget(self.audio)

@@ -8,6 +8,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from reyna_desktop import paths
+from reyna_desktop.schema_ids import AUDIO, CHORDPRO, COMPILED_BOOK, EXPANDED_TEXT, IMAGE, MESSAGE, TEXT_INPUT
 
 BUCKET_ICONS = {
     "book": "book", "part": "part", "chapter": "chapter", "scene": "chapter", "front-matter": "part",
@@ -16,8 +17,8 @@ BUCKET_ICONS = {
     "demos": "audio", "samples": "audio", "masters": "audio",
 }
 BLOB_ICONS = {
-    "text-input-v1": "text", "expanded-text-v1": "text", "chordpro-v1": "lyrics", "audio-v1": "audio",
-    "image-v1": "image", "message-v1": "chat", "compiled-book-v1": "book",
+    TEXT_INPUT: "text", EXPANDED_TEXT: "text", CHORDPRO: "lyrics", AUDIO: "audio",
+    IMAGE: "image", MESSAGE: "chat", COMPILED_BOOK: "book",
 }
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from reyna_desktop.errors import InvalidOperation, NotFound
 from reyna_desktop.models import Bucket
 from reyna_desktop.name_matcher import Mention, NameMatcher
+from reyna_desktop.schema_ids import EXPANDED_TEXT, TEXT_INPUT
 from reyna_desktop.store.buckets import _like_prefix, row_to_bucket
 from reyna_desktop.store.replace import ReplaceBatch, ReplacePlan
 from reyna_desktop.store.text import clean_name, to_json
@@ -45,7 +46,7 @@ CONTAINERS = {
 NOT_STORY_TYPES = frozenset(
     {*CODEX_KINDS, *(t for _, t in CONTAINERS.values()), "research", "notes", "conversation", "thread"}
 )
-INDEXED_SCHEMAS = ("text-input-v1", "expanded-text-v1")
+INDEXED_SCHEMAS = (TEXT_INPUT, EXPANDED_TEXT)
 GRID_TYPES = frozenset({"chapter", "scene"})
 RESERVED_KEYS = ("aliases", "picture_blob_id")
 KV_NAMESPACE = "codex.names"

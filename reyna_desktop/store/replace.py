@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reyna_desktop.errors import InvalidOperation, NotFound
+from reyna_desktop.schema_ids import TEXT_SCHEMAS
 from reyna_desktop.store.buckets import _like_prefix
 from reyna_desktop.store.text import new_id, now, to_json
 
 if TYPE_CHECKING:
     from reyna_desktop.store import Store
 
-TEXT_SCHEMAS = ("text-input-v1", "expanded-text-v1")
 MAX_PATTERN_CHARS = 1000
 CONTEXT_CHARS = 40
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reyna_desktop.schema_ids import EXPANDED_TEXT, TEXT_INPUT
+from reyna_desktop.schema_ids import EXPANDED_TEXT, TEXT_INPUT, TEXT_SCHEMAS
 from reyna_desktop.store.text import count_unit
 
 if TYPE_CHECKING:
     from reyna_desktop.store.core import StoreCore
 
-SECTION_TEXT_SCHEMAS = (TEXT_INPUT, EXPANDED_TEXT)
+SECTION_TEXT_SCHEMAS = TEXT_SCHEMAS
 DRAFT_ROLES = ("draft", "front-matter", "back-matter")
 
 # Candidates: every live text blob of a bucket, plus the one its metadata names as final.

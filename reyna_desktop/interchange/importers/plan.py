@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reyna_desktop.errors import ReynaError
+from reyna_desktop.schema_ids import IMAGE, TEXT_INPUT
 
 if TYPE_CHECKING:
     from reyna_desktop.store import Store
 
 ProgressFn = Callable[[float], None]
 CancelFn = Callable[[], bool]
-TEXT_SCHEMA = "text-input-v1"
-IMAGE_SCHEMA = "image-v1"
 
 
 class ImportCancelled(ReynaError):
@@ -111,7 +110,7 @@ def write_plan(store: Store, plan: ImportPlan, into: str | None, *, on_progress:
                                       description=node.description)
         result.bucket_ids.append(bucket.id)
         for image in node.images:
-            blob = store.blobs.create({"alt": image.alt}, schema_id=IMAGE_SCHEMA, bucket_ids=[bucket.id],
+            blob = store.blobs.create({"alt": image.alt}, schema_id=IMAGE, bucket_ids=[bucket.id],
                                       content=image.data, filename=image.filename)
             result.blob_ids.append(blob.id)
         for text in node.texts:
@@ -140,7 +139,7 @@ def _create_text(store: Store, text: Text, bucket_id: str) -> str:
 
     history = text.versions
     first = history[0] if history else None
-    blob = store.blobs.create(data(first.markdown if first else text.markdown), schema_id=TEXT_SCHEMA,
+    blob = store.blobs.create(data(first.markdown if first else text.markdown), schema_id=TEXT_INPUT,
                               bucket_ids=[bucket_id], title=text.title, at=first.at if first else text.at,
                               note=first.note if first else "imported")
     for version in history[1:]:
