@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "process_commands",
     "safety_commands",
     "compile_commands",
+    "sync_commands",
 ]
 
 

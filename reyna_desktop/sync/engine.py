@@ -1,0 +1,216 @@
+"""One exchange with the shared folder: local changes out, the other devices' changes in.
+
+    sync = Sync.init(store, "~/Sync/novel")   # once per device
+    Sync(store).now()                         # whenever: at start, on a timer, on demand
+    Sync(store).status()
+
+`now()` (1) turns the store's events since the last exchange into a CRDT update, saves it in
+the store and appends it to this device's log in the folder; (2) reads every other device's
+new, complete update files into the document and makes the store match it, in one store
+transaction (so a crash leaves the store before or after, never half-merged).
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import threading
+from pathlib import Path
+from typing import Any
+
+from reyna_desktop.errors import ReynaError
+from reyna_desktop.store import Store
+from reyna_desktop.store.sync_state import BUCKET, SyncState
+from reyna_desktop.sync.apply import Applied, Applier
+from reyna_desktop.sync.export import Exporter, Touched
+from reyna_desktop.sync.folder import SyncFolder, read_frame
+from reyna_desktop.sync.project_doc import ProjectDoc
+
+FOLDER, DEVICE, EXPORTED, PUBLISHED, PENDING = "folder", "device_id", "exported_event", "published_state", "pending"
+FOLD_AFTER = 64  # saved document updates folded into one after this many
+EVENT_PAGE = 10000
+
+
+class Sync:
+    """Sync for one store; keeps the CRDT document in memory between exchanges."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.state = SyncState(store)
+        folder = self.state.setting(FOLDER)
+        device = self.state.setting(DEVICE)
+        if folder is None or device is None:
+            raise ReynaError("sync is not set up for this store; run `reyna sync init FOLDER` first")
+        self.folder = SyncFolder(Path(folder), device)
+        self._doc: ProjectDoc | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def init(cls, store: Store, folder: Path | str) -> Sync:
+        """Join (or start) a sync folder. The first exchange sends the whole store."""
+        state = SyncState(store)
+        device = state.setting(DEVICE) or f"dv_{secrets.token_hex(6)}"
+        current = state.setting(FOLDER)
+        made = SyncFolder.create(Path(folder), device)
+        if current is not None and Path(current) != made.root:
+            raise ReynaError(f"this store already syncs with {current}; one folder per store")
+        state.set_setting(DEVICE, device)
+        state.set_setting(FOLDER, str(made.root))
+        return cls(store)
+
+    @property
+    def device_id(self) -> str:
+        return self.folder.device_id
+
+    @property
+    def doc(self) -> ProjectDoc:
+        if self._doc is None:
+            self._doc = ProjectDoc(self.state.doc_updates())
+        return self._doc
+
+    # -- one exchange -----------------------------------------------------------------------
+
+    def now(self) -> dict[str, Any]:
+        with self._lock:
+            self.folder.check()
+            sent, lost_moves = self.send()
+            received, applied = self.receive(lost_moves)
+            return {
+                "device_id": self.device_id,
+                "sent_update": sent,
+                "received_files": received,
+                "buckets_changed": applied.buckets,
+                "blobs_changed": applied.blobs,
+                "pending_blobs": len(applied.pending),
+                "resolved": applied.resolved,
+            }
+
+    def send(self) -> tuple[int | None, dict[str, str]]:
+        """Local changes into the document and out to this device's log; returns the update
+        file's number (None when there was nothing to send) and the moves this device wrote."""
+        after = int(self.state.setting(EXPORTED) or -1)
+        touched = Touched()
+        if after < 0:  # the first exchange: everything
+            touched.buckets.update(b.id for b in self.store.buckets.all(include_deleted=True))
+            touched.child_orders.update(touched.buckets)
+            touched.blobs.update(self.state.all_blob_ids())
+            last = self.store.last_event_id()
+        else:
+            last = after
+            while events := self.store.events_since(last, limit=EVENT_PAGE):
+                for event in events:
+                    touched.add(event)
+                last = events[-1].id
+        before = {sid: str(e.get("parent") or "") for sid, e in self.doc.buckets.items()}
+        with self.doc.watching() as (bucket_sids, blob_sids):
+            Exporter(self.store, self.state, self.doc, self.folder).run(touched)
+        moved = {
+            str(sid): str(e.get("parent") or "")
+            for sid, e in self.doc.buckets.items()
+            if sid in before and before[sid] != str(e.get("parent") or "")
+        }
+        published = base64.b64decode(self.state.setting(PUBLISHED) or "")
+        update = self.doc.update_since(published or None)
+        with self.store.transaction():
+            self.state.add_doc_update(update)
+            self.state.set_setting(EXPORTED, str(last))
+        seq = None
+        # A diff always carries the document's whole delete set, so "nothing new" is judged by
+        # what the export touched, and by a state this device has not published yet.
+        if bucket_sids or blob_sids or self.doc.state() != (published or ProjectDoc().state()):
+            seq = self.folder.append(update)
+        self.state.set_setting(PUBLISHED, base64.b64encode(self.doc.state()).decode())
+        return seq, moved
+
+    def receive(self, lost_moves: dict[str, str]) -> tuple[int, Applied]:
+        """Every other device's new complete files into the document, then into the store."""
+        peers = self.state.peers()
+        read: list[tuple[str, int, bytes]] = []
+        for device in self.folder.devices():
+            if device == self.device_id:
+                continue
+            next_seq = peers.get(device, (1, None))[0]
+            read.extend((device, seq, payload) for seq, payload in self._new_files(device, next_seq))
+        pending = set(filter(None, (self.state.setting(PENDING) or "").split(",")))
+        with self.doc.watching() as (_bucket_sids, blob_sids):
+            for _, _, payload in read:
+                self.doc.doc.apply_update(payload)
+        blob_sids |= pending
+        if not read and not pending:
+            return 0, Applied()
+        with self.store.transaction() as tx:
+            exported = int(self.state.setting(EXPORTED) or 0)
+            quiet = self.store.last_event_id() == exported  # no local change since send()
+            for _, _, payload in read:
+                self.state.add_doc_update(payload)
+            for device, seq, _ in read:
+                self.state.set_peer(device, max(seq + 1, self.state.peers().get(device, (1, None))[0]))
+            applied = Applier(self.store, self.state, self.doc, self.folder, tx).run(blob_sids, lost_moves)
+            self.state.set_setting(PENDING, ",".join(sorted(set(applied.pending))))
+            if quiet:  # what the merge itself changed need not be sent back
+                self.state.set_setting(EXPORTED, str(self.store.last_event_id()))
+            # send() published every local change; what came in need not be sent on.
+            self.state.set_setting(PUBLISHED, base64.b64encode(self.doc.state()).decode())
+        self._fold()
+        return len(read), applied
+
+    def _new_files(self, device: str, next_seq: int) -> list[tuple[int, bytes]]:
+        """Complete files from `next_seq` on, in order, stopping at the first one missing or
+        torn (it is read again next time). A snapshot stands for every update up to its number."""
+        files = self.folder.files(device)
+        out: list[tuple[int, bytes]] = []
+        snapshots = [f for f in files if f.is_snapshot and f.seq >= next_seq]
+        if snapshots and (payload := read_frame(snapshots[-1].path)) is not None:
+            out.append((snapshots[-1].seq, payload))
+            next_seq = snapshots[-1].seq + 1
+        by_seq = {f.seq: f for f in files if not f.is_snapshot}
+        while next_seq in by_seq and (payload := read_frame(by_seq[next_seq].path)) is not None:
+            out.append((next_seq, payload))
+            next_seq += 1
+        return out
+
+    def _fold(self) -> None:
+        updates = self.state.doc_updates()
+        if len(updates) > FOLD_AFTER:
+            self.state.replace_doc_updates(self.doc.update_since())
+
+    # -- status and compaction --------------------------------------------------------------
+
+    def status(self) -> dict[str, Any]:
+        peers = self.state.peers()
+        devices = []
+        for device in self.folder.devices():
+            if device == self.device_id:
+                continue
+            next_seq, last = peers.get(device, (1, None))
+            waiting = [f for f in self.folder.files(device) if f.seq >= next_seq]
+            devices.append(
+                {"device_id": device, "read_up_to": next_seq - 1, "waiting_files": len(waiting), "last_exchange": last}
+            )
+        exported = int(self.state.setting(EXPORTED) or -1)
+        return {
+            "folder": str(self.folder.root),
+            "device_id": self.device_id,
+            "sent_up_to": self.folder.last_seq(),
+            "local_changes_waiting": None if exported < 0 else len(self.store.events_since(exported)),
+            "pending_blobs": len([p for p in (self.state.setting(PENDING) or "").split(",") if p]),
+            "buckets_synced": len(self.state.id_map(BUCKET)),
+            "devices": devices,
+        }
+
+    def compact(self) -> dict[str, Any]:
+        """Replace this device's update files with one snapshot of the document."""
+        with self._lock:
+            self.send()
+            size_before = self.log_size()
+            seq, removed = self.folder.write_snapshot(self.doc.update_since())
+            self.state.replace_doc_updates(self.doc.update_since())
+            return {
+                "snapshot": seq,
+                "files_removed": removed,
+                "bytes_before": size_before,
+                "bytes_after": self.log_size(),
+            }
+
+    def log_size(self) -> int:
+        return sum(f.path.stat().st_size for f in self.folder.files(self.device_id))
