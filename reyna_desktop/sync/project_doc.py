@@ -167,10 +167,13 @@ def set_text(text: Text, new: str) -> bool:
     end = 0
     while end < limit - start and old[len(old) - 1 - end] == new[len(new) - 1 - end]:
         end += 1
-    if len(old) - end > start:
-        del text[start : len(old) - end]
+    # Yrs counts positions in UTF-8 bytes, not in characters.
+    at = len(old[:start].encode("utf-8"))
+    removed = len(old[start : len(old) - end].encode("utf-8"))
+    if removed:
+        del text[at : at + removed]
     if len(new) - end > start:
-        text.insert(start, new[start : len(new) - end])
+        text.insert(at, new[start : len(new) - end])
     return True
 
 
