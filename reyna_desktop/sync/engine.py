@@ -51,7 +51,10 @@ class Sync:
         state = SyncState(store)
         device = state.setting(DEVICE) or f"dv_{secrets.token_hex(6)}"
         current = state.setting(FOLDER)
-        made = SyncFolder.create(Path(folder), device)
+        wanted = Path(folder).expanduser().resolve()
+        if wanted.is_relative_to(store.data_dir.resolve()):
+            raise ReynaError(f"{wanted}: inside the live store's folder; choose a separate folder to sync through")
+        made = SyncFolder.create(wanted, device)
         if current is not None and Path(current) != made.root:
             raise ReynaError(f"this store already syncs with {current}; one folder per store")
         state.set_setting(DEVICE, device)

@@ -55,10 +55,10 @@ class SyncFolder:
         marker = root / MARKER
         if root.exists() and not root.is_dir():
             raise ReynaError(f"{root}: not a folder")
-        if root.is_dir() and any(root.iterdir()) and not marker.exists():
-            raise ReynaError(f"{root}: not empty and not a Reyna sync folder; choose an empty folder")
         if (root / "reyna.sqlite3").exists():
             raise ReynaError(f"{root}: holds a live store; the sync folder must be a separate folder")
+        if root.is_dir() and any(root.iterdir()) and not marker.exists():
+            raise ReynaError(f"{root}: not empty and not a Reyna sync folder; choose an empty folder")
         (root / "devices").mkdir(parents=True, exist_ok=True)
         (root / "content").mkdir(exist_ok=True)
         if not marker.exists():
