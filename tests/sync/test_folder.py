@@ -109,7 +109,7 @@ def test_compaction_replaces_the_log_with_a_snapshot_that_new_devices_read(tmp_p
     files = sa.folder.files(sa.device_id)
     assert [f.is_snapshot for f in files] == [True]
     assert report["bytes_after"] == files[0].path.stat().st_size
-    (c, sc), = [(s, y) for s, y in open_devices(tmp_path, 3)[2:]]
+    ((c, sc),) = [(s, y) for s, y in open_devices(tmp_path, 3)[2:]]
     sb.now()
     sc.now()
     for store, sync in ((b, sb), (c, sc)):
@@ -118,7 +118,7 @@ def test_compaction_replaces_the_log_with_a_snapshot_that_new_devices_read(tmp_p
 
 
 def test_sync_folder_must_not_be_a_store_and_must_be_set_up(tmp_path: Path) -> None:
-    (a, _), = open_devices(tmp_path, 1)
+    ((a, _),) = open_devices(tmp_path, 1)
     with pytest.raises(ReynaError, match="live store"):
         Sync.init(a, a.data_dir)
     (tmp_path / "other").mkdir()

@@ -20,7 +20,7 @@ def test_first_exchange_copies_tree_and_texts(tmp_path: Path) -> None:
 
 def test_concurrent_edits_to_one_chapter_keep_both(tmp_path: Path) -> None:
     devices = open_devices(tmp_path, 2)
-    (a, sa), (b, sb) = devices
+    (a, _sa), (b, sb) = devices
     chapter = a.buckets.create("Chapter")
     draft = a.blobs.create({"content": "The storm came at night."}, bucket_ids=[chapter.id])
     settle(devices)
@@ -31,7 +31,7 @@ def test_concurrent_edits_to_one_chapter_keep_both(tmp_path: Path) -> None:
     settle(devices)
     assert a.blobs.text(draft.id) == b.blobs.text(there) == "The great storm came at night. Nobody slept."
     # The merged state is a version, as a local save is.
-    assert [v.note for v in b.blobs.history(there)][0] == "merged by sync"
+    assert next(v.note for v in b.blobs.history(there)) == "merged by sync"
 
 
 def test_move_under_two_parents_ends_in_one_place_with_an_event(tmp_path: Path) -> None:
@@ -84,7 +84,7 @@ def test_edit_on_one_device_brings_back_a_chapter_deleted_on_the_other(tmp_path:
 
 def test_delete_without_a_concurrent_edit_stays_deleted(tmp_path: Path) -> None:
     devices = open_devices(tmp_path, 2)
-    (a, sa), (b, sb) = devices
+    (a, _sa), (b, sb) = devices
     chapter = a.buckets.create("Chapter")
     a.blobs.create({"content": "Gone soon."}, bucket_ids=[chapter.id])
     settle(devices)
