@@ -213,6 +213,7 @@ def _m3_sync_state(conn: sqlite3.Connection) -> None:
         CREATE TABLE sync_peers (
             device_id TEXT PRIMARY KEY,
             next_seq INTEGER NOT NULL DEFAULT 1,
+            read_ours INTEGER NOT NULL DEFAULT 0,
             last_exchange_at TEXT
         );
         CREATE TABLE sync_doc_updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, payload BLOB NOT NULL);

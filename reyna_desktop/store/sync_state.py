@@ -3,12 +3,14 @@
 - settings: the shared folder, this device's id, how far local events were exported...
 - ids: which local bucket/blob id a synced entity has here. An entity keeps the id it was made
   with on its first device as its sync id; other devices create it with a fresh local id.
-- peers: for each other device, the next update file to read and when it was last read.
+- peers: for each other device, the next update file to read, how many of ours it had read,
+  and when it was last read.
 - doc updates: the CRDT document as a log of updates, folded into one now and then.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reyna_desktop.store.text import now
@@ -17,6 +19,18 @@ if TYPE_CHECKING:
     from reyna_desktop.store.core import StoreCore
 
 BUCKET, BLOB = "bucket", "blob"
+
+
+@dataclass(frozen=True)
+class Peer:
+    """Another device, as this one knows it."""
+
+    next_seq: int = 1  # its next update file to read
+    read_ours: int = 0  # how many of our update files it had read when it last wrote
+    last_exchange: str | None = None
+
+    def after(self, seq: int, read_ours: int) -> Peer:
+        return Peer(max(self.next_seq, seq + 1), max(self.read_ours, read_ours), now())
 
 
 class SyncState:
@@ -68,16 +82,16 @@ class SyncState:
 
     # -- peers ------------------------------------------------------------------------------
 
-    def peers(self) -> dict[str, tuple[int, str | None]]:
-        """device id -> (next update file to read, last exchange time)."""
-        rows = self.store.query("SELECT device_id, next_seq, last_exchange_at FROM sync_peers ORDER BY device_id")
-        return {r["device_id"]: (int(r["next_seq"]), r["last_exchange_at"]) for r in rows}
+    def peers(self) -> dict[str, Peer]:
+        rows = self.store.query("SELECT * FROM sync_peers ORDER BY device_id")
+        return {r["device_id"]: Peer(int(r["next_seq"]), int(r["read_ours"]), r["last_exchange_at"]) for r in rows}
 
-    def set_peer(self, device_id: str, next_seq: int) -> None:
+    def set_peer(self, device_id: str, peer: Peer) -> None:
         with self.store.transaction() as tx:
             tx.execute(
-                "INSERT OR REPLACE INTO sync_peers (device_id, next_seq, last_exchange_at) VALUES (?, ?, ?)",
-                (device_id, next_seq, now()),
+                "INSERT OR REPLACE INTO sync_peers (device_id, next_seq, read_ours, last_exchange_at) "
+                "VALUES (?, ?, ?, ?)",
+                (device_id, peer.next_seq, peer.read_ours, peer.last_exchange),
             )
 
     # -- the CRDT document ------------------------------------------------------------------

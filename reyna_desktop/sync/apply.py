@@ -45,11 +45,12 @@ class Applier:
         self.result = Applied()
         self.parents, self.broken = doc.effective_parents()
 
-    def run(self, blob_sids: set[str], lost_moves: dict[str, str]) -> Applied:
-        """Make the store's tree the document's, then the touched blobs. `lost_moves`: bucket
-        sid -> the parent sid this device wrote in this exchange."""
+    def run(self, blob_sids: set[str], concurrent_moves: dict[str, str]) -> Applied:
+        """Make the store's tree the document's, then the touched blobs. `concurrent_moves`:
+        bucket sid -> the parent sid this device wrote, for moves another device overwrote
+        without having seen them."""
         self.buckets()
-        for sid, wrote in lost_moves.items():
+        for sid, wrote in concurrent_moves.items():
             if (self.parents.get(sid) or "") != wrote:
                 self.resolve("move", BUCKET, sid, f"moved on two devices; kept under {self.parents.get(sid)}")
         blob_orders: set[str] = set()
@@ -57,8 +58,9 @@ class Applier:
             entry = self.doc.blob(sid)
             if entry is not None and self.blob(sid, entry):
                 blob_orders.update(str(s) for s in entry["buckets"])
+        sid_of = self.state.id_map(BLOB)
         for bucket_sid in sorted(blob_orders):
-            self.blob_order(bucket_sid)
+            self.blob_order(bucket_sid, sid_of)
         return self.result
 
     def resolve(self, kind: str, entity: str, sid: str, what: str) -> None:
@@ -80,8 +82,9 @@ class Applier:
             self.resolve("cycle", BUCKET, sid, "two moves made a cycle; this bucket went to the top level")
         self.trash_state(order)
         parents = {None, *(p for p in self.parents.values())}
+        sid_of = self.state.id_map(BUCKET)
         for parent_sid in sorted(parents, key=lambda p: p or ""):
-            self.child_order(parent_sid)
+            self.child_order(parent_sid, sid_of)
 
     def bucket(self, sid: str, entry: Map, local: dict[str, Bucket]) -> bool:
         parent_sid = self.parents[sid]
@@ -127,12 +130,11 @@ class Applier:
             elif not bucket.deleted_at and is_deleted(self.doc.buckets[sid]):
                 self.store.buckets.trash(local_id)
 
-    def child_order(self, parent_sid: str | None) -> None:
+    def child_order(self, parent_sid: str | None, sid_of: dict[str, str]) -> None:
         parent_id = self.state.local_id(BUCKET, parent_sid) if parent_sid else None
         if parent_sid and parent_id is None:
             return
         children = self.store.buckets.children(parent_id)
-        sid_of = self.state.id_map(BUCKET)
         keyed = []
         for child in children:
             sid = sid_of.get(child.id, child.id)
@@ -256,12 +258,11 @@ class Applier:
             self.store.blobs.trash(local_id)
         return binary_changed or text_changed
 
-    def blob_order(self, bucket_sid: str) -> None:
+    def blob_order(self, bucket_sid: str, sid_of: dict[str, str]) -> None:
         bucket_id = self.state.local_id(BUCKET, bucket_sid)
         if bucket_id is None or not self.store.buckets.exists(bucket_id):
             return
         blobs = self.store.blobs.in_bucket(bucket_id, include_deleted=True)
-        sid_of = self.state.id_map(BLOB)
         keyed = []
         for blob in blobs:
             sid = sid_of.get(blob.id, blob.id)

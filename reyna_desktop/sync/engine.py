@@ -13,6 +13,7 @@ transaction (so a crash leaves the store before or after, never half-merged).
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 import threading
 from pathlib import Path
@@ -20,13 +21,15 @@ from typing import Any
 
 from reyna_desktop.errors import ReynaError
 from reyna_desktop.store import Store
-from reyna_desktop.store.sync_state import BUCKET, SyncState
+from reyna_desktop.store.sync_state import BUCKET, Peer, SyncState
 from reyna_desktop.sync.apply import Applied, Applier
 from reyna_desktop.sync.export import Exporter, Touched
-from reyna_desktop.sync.folder import SyncFolder, read_frame
+from reyna_desktop.sync.folder import SyncFolder, read_update
 from reyna_desktop.sync.project_doc import ProjectDoc
 
-FOLDER, DEVICE, EXPORTED, PUBLISHED, PENDING = "folder", "device_id", "exported_event", "published_state", "pending"
+# sync_settings keys
+FOLDER, DEVICE, EXPORTED, PUBLISHED = "folder", "device_id", "exported_event", "published_state"
+PENDING, MOVES = "pending", "unconfirmed_moves"
 FOLD_AFTER = 64  # saved document updates folded into one after this many
 EVENT_PAGE = 10000
 
@@ -76,8 +79,8 @@ class Sync:
     def now(self) -> dict[str, Any]:
         with self._lock:
             self.folder.check()
-            sent, lost_moves = self.send()
-            received, applied = self.receive(lost_moves)
+            sent = self.send()
+            received, applied = self.receive()
             return {
                 "device_id": self.device_id,
                 "sent_update": sent,
@@ -88,9 +91,9 @@ class Sync:
                 "resolved": applied.resolved,
             }
 
-    def send(self) -> tuple[int | None, dict[str, str]]:
+    def send(self) -> int | None:
         """Local changes into the document and out to this device's log; returns the update
-        file's number (None when there was nothing to send) and the moves this device wrote."""
+        file's number, None when there was nothing to send."""
         after = int(self.state.setting(EXPORTED) or -1)
         touched = Touched()
         if after < 0:  # the first exchange: everything
@@ -104,14 +107,11 @@ class Sync:
                 for event in events:
                     touched.add(event)
                 last = events[-1].id
-        before = {sid: str(e.get("parent") or "") for sid, e in self.doc.buckets.items()}
+        before = {sid: e.get("parent") for sid, e in self.doc.buckets.items()}
         with self.doc.watching() as (bucket_sids, blob_sids):
             Exporter(self.store, self.state, self.doc, self.folder).run(touched)
-        moved = {
-            str(sid): str(e.get("parent") or "")
-            for sid, e in self.doc.buckets.items()
-            if sid in before and before[sid] != str(e.get("parent") or "")
-        }
+        moved = {sid: str(self.doc.buckets[sid].get("parent") or "") for sid in bucket_sids if sid in before}
+        moved = {sid: parent for sid, parent in moved.items() if parent != str(before[sid] or "")}
         published = base64.b64decode(self.state.setting(PUBLISHED) or "")
         update = self.doc.update_since(published or None)
         with self.store.transaction():
@@ -121,35 +121,53 @@ class Sync:
         # A diff always carries the document's whole delete set, so "nothing new" is judged by
         # what the export touched, and by a state this device has not published yet.
         if bucket_sids or blob_sids or self.doc.state() != (published or ProjectDoc().state()):
-            seq = self.folder.append(update)
+            read = {device: peer.next_seq - 1 for device, peer in self.state.peers().items()}
+            seq = self.folder.append(update, read)
+            if moved:
+                unconfirmed = self._unconfirmed_moves()
+                unconfirmed.update({sid: (parent, seq) for sid, parent in moved.items()})
+                self.state.set_setting(MOVES, json.dumps(unconfirmed))
         self.state.set_setting(PUBLISHED, base64.b64encode(self.doc.state()).decode())
-        return seq, moved
+        return seq
 
-    def receive(self, lost_moves: dict[str, str]) -> tuple[int, Applied]:
+    def receive(self) -> tuple[int, Applied]:
         """Every other device's new complete files into the document, then into the store."""
         peers = self.state.peers()
-        read: list[tuple[str, int, bytes]] = []
+        read: list[tuple[str, int, bytes, dict[str, int]]] = []
         for device in self.folder.devices():
-            if device == self.device_id:
-                continue
-            next_seq = peers.get(device, (1, None))[0]
-            read.extend((device, seq, payload) for seq, payload in self._new_files(device, next_seq))
+            if device != self.device_id:
+                read.extend(self._new_files(device, peers.get(device, Peer()).next_seq))
         pending = set(filter(None, (self.state.setting(PENDING) or "").split(",")))
-        with self.doc.watching() as (_bucket_sids, blob_sids):
-            for _, _, payload in read:
-                self.doc.doc.apply_update(payload)
-        blob_sids |= pending
         if not read and not pending:
             return 0, Applied()
+        unconfirmed = self._unconfirmed_moves()
+        concurrent: dict[str, str] = {}  # our moves that a device overwrote without having seen them
+        blob_sids = set(pending)
+        for device, seq, update, their_read in read:
+            with self.doc.watching() as (touched_buckets, touched_blobs):
+                self.doc.doc.apply_update(update)
+            blob_sids |= touched_blobs
+            seen = their_read.get(self.device_id, 0)
+            for sid in touched_buckets & unconfirmed.keys():
+                if seen < unconfirmed[sid][1]:
+                    concurrent[sid] = unconfirmed[sid][0]
+            peers[device] = peers.get(device, Peer()).after(seq, seen)
         with self.store.transaction() as tx:
             exported = int(self.state.setting(EXPORTED) or 0)
             quiet = self.store.last_event_id() == exported  # no local change since send()
-            for _, _, payload in read:
-                self.state.add_doc_update(payload)
-            for device, seq, _ in read:
-                self.state.set_peer(device, max(seq + 1, self.state.peers().get(device, (1, None))[0]))
-            applied = Applier(self.store, self.state, self.doc, self.folder, tx).run(blob_sids, lost_moves)
+            for _, _, update, _ in read:
+                self.state.add_doc_update(update)
+            for device in {device for device, _, _, _ in read}:
+                self.state.set_peer(device, peers[device])
+            applied = Applier(self.store, self.state, self.doc, self.folder, tx).run(blob_sids, concurrent)
             self.state.set_setting(PENDING, ",".join(sorted(set(applied.pending))))
+            others = [peer for device, peer in peers.items() if device != self.device_id]
+            still = {
+                sid: move
+                for sid, move in unconfirmed.items()
+                if sid not in concurrent and any(peer.read_ours < move[1] for peer in others)
+            }
+            self.state.set_setting(MOVES, json.dumps(still))
             if quiet:  # what the merge itself changed need not be sent back
                 self.state.set_setting(EXPORTED, str(self.store.last_event_id()))
             # send() published every local change; what came in need not be sent on.
@@ -157,18 +175,23 @@ class Sync:
         self._fold()
         return len(read), applied
 
-    def _new_files(self, device: str, next_seq: int) -> list[tuple[int, bytes]]:
+    def _unconfirmed_moves(self) -> dict[str, tuple[str, int]]:
+        """Moves made here that some device may not have seen: bucket sid -> (parent, file)."""
+        raw = json.loads(self.state.setting(MOVES) or "{}")
+        return {str(sid): (str(parent), int(seq)) for sid, (parent, seq) in raw.items()}
+
+    def _new_files(self, device: str, next_seq: int) -> list[tuple[str, int, bytes, dict[str, int]]]:
         """Complete files from `next_seq` on, in order, stopping at the first one missing or
         torn (it is read again next time). A snapshot stands for every update up to its number."""
         files = self.folder.files(device)
-        out: list[tuple[int, bytes]] = []
+        out: list[tuple[str, int, bytes, dict[str, int]]] = []
         snapshots = [f for f in files if f.is_snapshot and f.seq >= next_seq]
-        if snapshots and (payload := read_frame(snapshots[-1].path)) is not None:
-            out.append((snapshots[-1].seq, payload))
+        if snapshots and (found := read_update(snapshots[-1].path)) is not None:
+            out.append((device, snapshots[-1].seq, *found))
             next_seq = snapshots[-1].seq + 1
         by_seq = {f.seq: f for f in files if not f.is_snapshot}
-        while next_seq in by_seq and (payload := read_frame(by_seq[next_seq].path)) is not None:
-            out.append((next_seq, payload))
+        while next_seq in by_seq and (found := read_update(by_seq[next_seq].path)) is not None:
+            out.append((device, next_seq, *found))
             next_seq += 1
         return out
 
@@ -185,10 +208,16 @@ class Sync:
         for device in self.folder.devices():
             if device == self.device_id:
                 continue
-            next_seq, last = peers.get(device, (1, None))
-            waiting = [f for f in self.folder.files(device) if f.seq >= next_seq]
+            peer = peers.get(device, Peer())
+            waiting = [f for f in self.folder.files(device) if f.seq >= peer.next_seq]
             devices.append(
-                {"device_id": device, "read_up_to": next_seq - 1, "waiting_files": len(waiting), "last_exchange": last}
+                {
+                    "device_id": device,
+                    "read_up_to": peer.next_seq - 1,
+                    "waiting_files": len(waiting),
+                    "has_read_ours": peer.read_ours,
+                    "last_exchange": peer.last_exchange,
+                }
             )
         exported = int(self.state.setting(EXPORTED) or -1)
         return {
@@ -206,7 +235,8 @@ class Sync:
         with self._lock:
             self.send()
             size_before = self.log_size()
-            seq, removed = self.folder.write_snapshot(self.doc.update_since())
+            read = {device: peer.next_seq - 1 for device, peer in self.state.peers().items()}
+            seq, removed = self.folder.write_snapshot(self.doc.update_since(), read)
             self.state.replace_doc_updates(self.doc.update_since())
             return {
                 "snapshot": seq,

@@ -108,10 +108,10 @@ class Exporter:
         if entry is None:
             self.doc.buckets[sid] = new_entry(fields, self.device, position=float(bucket.position))
             entry = self.doc.buckets[sid]
-            self._parents = None
         elif self._write_fields(entry, fields, BUCKET_FIELDS):
             bump(entry, self.device)
-            self._parents = None
+        if self._parents is not None:  # the store's tree has no cycles: no need to resolve again
+            self._parents[sid] = fields["parent"] or None
         self._write_deleted(entry, bool(bucket.deleted_at), self._doc_in_trash(sid))
 
     def child_order(self, parent_id: str | None) -> None:

@@ -102,19 +102,20 @@ class SyncFolder:
         """The newest sequence number this device has written."""
         return max((f.seq for f in self.files(self.device_id)), default=0)
 
-    def append(self, payload: bytes) -> int:
-        """Write one update file after the last one; returns its sequence number."""
+    def append(self, update: bytes, read: dict[str, int]) -> int:
+        """Write one update file after the last one; returns its sequence number. `read`: how
+        many update files of each other device this one has read (for conflict reports)."""
         seq = self.last_seq() + 1
         self.own_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.own_dir / f"u-{seq:010d}.yupd", frame(payload))
+        atomic_write(self.own_dir / f"u-{seq:010d}.yupd", frame(pack(update, read)))
         return seq
 
-    def write_snapshot(self, payload: bytes) -> tuple[int, int]:
+    def write_snapshot(self, update: bytes, read: dict[str, int]) -> tuple[int, int]:
         """Write a snapshot covering every update so far, then remove those updates and older
         snapshots. Returns (snapshot sequence, files removed)."""
         old = self.files(self.device_id)
         seq = max((f.seq for f in old), default=0)
-        atomic_write(self.own_dir / f"s-{seq:010d}.ysnap", frame(payload))
+        atomic_write(self.own_dir / f"s-{seq:010d}.ysnap", frame(pack(update, read)))
         removed = 0
         for f in old:
             if f.seq < seq or not f.is_snapshot:
@@ -151,6 +152,23 @@ class SyncFolder:
 
 def frame(payload: bytes) -> bytes:
     return MAGIC + HEADER.pack(len(payload), hashlib.sha256(payload).digest()) + payload
+
+
+def pack(update: bytes, read: dict[str, int]) -> bytes:
+    return json.dumps({"read": read}, sort_keys=True).encode() + b"\n" + update
+
+
+def read_update(path: Path) -> tuple[bytes, dict[str, int]] | None:
+    """The CRDT update of a complete, intact file and how much of the others its writer had read."""
+    payload = read_frame(path)
+    if payload is None or b"\n" not in payload:
+        return None
+    head, update = payload.split(b"\n", 1)
+    try:
+        read = json.loads(head)["read"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return update, {str(k): int(v) for k, v in read.items()}
 
 
 def read_frame(path: Path) -> bytes | None:

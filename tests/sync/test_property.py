@@ -47,7 +47,9 @@ def step(store: Store, op: str, data: st.DataObject, typist: Typist) -> None:
         parent = pick(st.sampled_from([None, *buckets]))
         store.buckets.create(f"b{typist.next}", parent_id=parent)
     elif op == "blob" and buckets:
-        store.blobs.create({"content": typist.word(pick(st.integers(1, 4)))}, bucket_ids=[pick(st.sampled_from(buckets))])
+        store.blobs.create(
+            {"content": typist.word(pick(st.integers(1, 4)))}, bucket_ids=[pick(st.sampled_from(buckets))]
+        )
     elif op == "type" and blobs:
         blob_id = pick(st.sampled_from(blobs))
         text = store.blobs.text(blob_id)
@@ -85,7 +87,12 @@ def step(store: Store, op: str, data: st.DataObject, typist: Typist) -> None:
                 pass  # its parent is in the trash
 
 
-@settings(max_examples=12, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=12,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 @given(data=st.data())
 def test_three_devices_converge_without_losing_typed_text(data: st.DataObject) -> None:
     typist = Typist()
