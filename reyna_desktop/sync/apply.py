@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 
 from pycrdt import Map
 
-from reyna_desktop.errors import ReynaError
-from reyna_desktop.models import Blob, Bucket
+from reyna_desktop.errors import InvalidOperation, ReynaError
+from reyna_desktop.models import Blob
 from reyna_desktop.store import Store, Tx
 from reyna_desktop.store.sync_state import BLOB, BUCKET, SyncState
 from reyna_desktop.sync.folder import SyncFolder
@@ -45,11 +45,11 @@ class Applier:
         self.result = Applied()
         self.parents, self.broken = doc.effective_parents()
 
-    def run(self, blob_sids: set[str], concurrent_moves: dict[str, str]) -> Applied:
+    def run(self, bucket_sids: set[str], blob_sids: set[str], concurrent_moves: dict[str, str]) -> Applied:
         """Make the store's tree the document's, then the touched blobs. `concurrent_moves`:
         bucket sid -> the parent sid this device wrote, for moves another device overwrote
         without having seen them."""
-        self.buckets()
+        self.buckets(bucket_sids)
         for sid, wrote in concurrent_moves.items():
             if (self.parents.get(sid) or "") != wrote:
                 self.resolve("move", BUCKET, sid, f"moved on two devices; kept under {self.parents.get(sid)}")
@@ -70,23 +70,30 @@ class Applier:
 
     # -- the tree ---------------------------------------------------------------------------
 
-    def buckets(self) -> None:
+    def buckets(self, touched: set[str]) -> None:
+        """The touched buckets (with any ancestor not here yet, and any bucket a cycle was
+        broken at), parents before children; every bucket if a move meets a transient cycle."""
+        scope = (set(touched) | set(self.broken)) & self.parents.keys()
+        for sid in list(scope):
+            scope.update(a for a in self.doc.ancestors(sid, self.parents) if self.state.local_id(BUCKET, a) is None)
         depth = self.doc.bucket_depths(self.parents)
-        order = sorted(self.parents, key=lambda s: (depth[s], s))
-        local = {b.id: b for b in self.store.buckets.all(include_deleted=True)}
-        for sid in order:
-            entry = self.doc.buckets[sid]
-            if self.bucket(sid, entry, local):
-                self.result.buckets += 1
+        try:
+            self._place(sorted(scope, key=lambda s: (depth[s], s)))
+        except InvalidOperation:  # a move into what is still its own subtree here: go top-down
+            self._place(sorted(self.parents, key=lambda s: (depth[s], s)))
         for sid in self.broken:
             self.resolve("cycle", BUCKET, sid, "two moves made a cycle; this bucket went to the top level")
-        self.trash_state(order)
-        parents = {None, *(p for p in self.parents.values())}
-        sid_of = self.state.id_map(BUCKET)
-        for parent_sid in sorted(parents, key=lambda p: p or ""):
-            self.child_order(parent_sid, sid_of)
 
-    def bucket(self, sid: str, entry: Map, local: dict[str, Bucket]) -> bool:
+    def _place(self, order: list[str]) -> None:
+        for sid in order:
+            if self.bucket(sid, self.doc.buckets[sid]):
+                self.result.buckets += 1
+        self.trash_state(order)
+        sid_of = self.state.id_map(BUCKET)
+        for parent_sid in sorted({self.parents[sid] or "" for sid in order}):
+            self.child_order(parent_sid or None, sid_of)
+
+    def bucket(self, sid: str, entry: Map) -> bool:
         parent_sid = self.parents[sid]
         parent_id = self.state.local_id(BUCKET, parent_sid) if parent_sid else None
         fields = {
@@ -97,12 +104,11 @@ class Applier:
             "tags": json.loads(str(entry["tags"])),
         }
         local_id = self.state.local_id(BUCKET, sid)
-        if local_id is None or local_id not in local:
+        if local_id is None or not self.store.buckets.exists(local_id):
             made = self.with_live_bucket(parent_id, lambda: self.store.buckets.create(parent_id=parent_id, **fields))
             self.state.map_id(BUCKET, sid, made.id)
-            local[made.id] = made
             return True
-        bucket = local[local_id]
+        bucket = self.store.buckets.get(local_id)
         changed = False
         if any(getattr(bucket, k) != v for k, v in fields.items()):
             self.store.buckets.update(local_id, **fields)
@@ -114,16 +120,14 @@ class Applier:
 
     def trash_state(self, order: list[str]) -> None:
         """Restores top-down, then deletes: the store's trash then matches the document's."""
-        want_trash: dict[str, bool] = {}
-        for sid in order:
-            parent = self.parents[sid]
-            want_trash[sid] = is_deleted(self.doc.buckets[sid]) or (parent is not None and want_trash[parent])
         for sid in order:
             local_id = self.state.local_id(BUCKET, sid)
             if local_id is None:
                 continue
             bucket = self.store.buckets.get(local_id)
-            if bucket.deleted_at and not want_trash[sid]:
+            chain = [sid, *self.doc.ancestors(sid, self.parents)]
+            want_trash = any(is_deleted(self.doc.buckets[s]) for s in chain)
+            if bucket.deleted_at and not want_trash:
                 self.store.buckets.restore(local_id)
                 if self.doc.buckets[sid].get("deleted"):
                     self.resolve("edit-revives", BUCKET, sid, "edited on another device after its delete; restored")

@@ -107,11 +107,10 @@ class Sync:
                 for event in events:
                     touched.add(event)
                 last = events[-1].id
-        before = {sid: e.get("parent") for sid, e in self.doc.buckets.items()}
+        exporter = Exporter(self.store, self.state, self.doc, self.folder)
         with self.doc.watching() as (bucket_sids, blob_sids):
-            Exporter(self.store, self.state, self.doc, self.folder).run(touched)
-        moved = {sid: str(self.doc.buckets[sid].get("parent") or "") for sid in bucket_sids if sid in before}
-        moved = {sid: parent for sid, parent in moved.items() if parent != str(before[sid] or "")}
+            exporter.run(touched)
+        moved = exporter.moved
         published = base64.b64decode(self.state.setting(PUBLISHED) or "")
         update = self.doc.update_since(published or None)
         with self.store.transaction():
@@ -142,10 +141,12 @@ class Sync:
             return 0, Applied()
         unconfirmed = self._unconfirmed_moves()
         concurrent: dict[str, str] = {}  # our moves that a device overwrote without having seen them
+        bucket_sids: set[str] = set()
         blob_sids = set(pending)
         for device, seq, update, their_read in read:
             with self.doc.watching() as (touched_buckets, touched_blobs):
                 self.doc.doc.apply_update(update)
+            bucket_sids |= touched_buckets
             blob_sids |= touched_blobs
             seen = their_read.get(self.device_id, 0)
             for sid in touched_buckets & unconfirmed.keys():
@@ -159,7 +160,7 @@ class Sync:
                 self.state.add_doc_update(update)
             for device in {device for device, _, _, _ in read}:
                 self.state.set_peer(device, peers[device])
-            applied = Applier(self.store, self.state, self.doc, self.folder, tx).run(blob_sids, concurrent)
+            applied = Applier(self.store, self.state, self.doc, self.folder, tx).run(bucket_sids, blob_sids, concurrent)
             self.state.set_setting(PENDING, ",".join(sorted(set(applied.pending))))
             others = [peer for device, peer in peers.items() if device != self.device_id]
             still = {

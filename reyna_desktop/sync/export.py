@@ -60,13 +60,16 @@ class Exporter:
         self.doc = doc
         self.folder = folder
         self.device = folder.device_id
-        self._parents: dict[str, str | None] | None = None
+        self.moved: dict[str, str] = {}  # bucket sid -> the parent this export wrote
 
-    def parents(self) -> dict[str, str | None]:
-        """The document's bucket parents, computed again after a bucket is added or moved."""
-        if self._parents is None:
-            self._parents, _ = self.doc.effective_parents()
-        return self._parents
+    def ancestors(self, sid: str) -> list[str]:
+        """The bucket's ancestors by the document's parent fields (a cycle ends the walk)."""
+        out: list[str] = []
+        entry = self.doc.bucket(sid)
+        while entry is not None and (parent := str(entry.get("parent") or "")) and parent not in out:
+            out.append(parent)
+            entry = self.doc.bucket(parent)
+        return out
 
     def run(self, touched: Touched) -> None:
         with self.doc.doc.transaction():
@@ -108,10 +111,12 @@ class Exporter:
         if entry is None:
             self.doc.buckets[sid] = new_entry(fields, self.device, position=float(bucket.position))
             entry = self.doc.buckets[sid]
-        elif self._write_fields(entry, fields, BUCKET_FIELDS):
-            bump(entry, self.device)
-        if self._parents is not None:  # the store's tree has no cycles: no need to resolve again
-            self._parents[sid] = fields["parent"] or None
+        else:
+            moved = entry.get("parent") != fields["parent"]
+            if self._write_fields(entry, fields, BUCKET_FIELDS):
+                bump(entry, self.device)
+            if moved:
+                self.moved[sid] = fields["parent"]
         self._write_deleted(entry, bool(bucket.deleted_at), self._doc_in_trash(sid))
 
     def child_order(self, parent_id: str | None) -> None:
@@ -197,13 +202,13 @@ class Exporter:
             entry["deleted"] = ""
 
     def _doc_in_trash(self, sid: str) -> bool:
-        chain = [sid, *self.doc.ancestors(sid, self.parents())]
+        chain = [sid, *self.ancestors(sid)]
         return any(is_deleted(self.doc.buckets[s]) for s in chain)
 
     def _bump_with_buckets(self, entry: Map, bucket_sids: list[str]) -> None:
         """An edit counts for the blob and every bucket above it (so it brings them back too)."""
         bump(entry, self.device)
-        above = {a for s in bucket_sids for a in [s, *self.doc.ancestors(s, self.parents())]}
+        above = {a for s in bucket_sids for a in [s, *self.ancestors(s)]}
         for s in sorted(above):
             if (bucket := self.doc.bucket(s)) is not None:
                 bump(bucket, self.device)
