@@ -108,7 +108,8 @@ class Sync:
                     touched.add(event)
                 last = events[-1].id
         exporter = Exporter(self.store, self.state, self.doc, self.folder)
-        with self.doc.watching() as (bucket_sids, blob_sids):
+        # One store transaction: the sync ids given to new entities commit once, not one by one.
+        with self.store.transaction(), self.doc.watching() as (bucket_sids, blob_sids):
             exporter.run(touched)
         moved = exporter.moved
         published = base64.b64decode(self.state.setting(PUBLISHED) or "")

@@ -65,6 +65,7 @@ class SyncFolder:
             atomic_write(marker, json.dumps({"format": FORMAT}).encode())
         folder = cls(root, device_id)
         folder.check()
+        folder.own_dir.mkdir(exist_ok=True)  # the others list this device from now on
         return folder
 
     def check(self) -> None:
