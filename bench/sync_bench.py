@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from store_bench import build, paragraph, vocabulary  # noqa: E402
+from store_bench import build, paragraph, vocabulary
 
-from reyna_desktop.store import Store  # noqa: E402
-from reyna_desktop.store.sync_state import BLOB  # noqa: E402
-from reyna_desktop.sync import Sync  # noqa: E402
+from reyna_desktop.store import Store
+from reyna_desktop.store.sync_state import BLOB
+from reyna_desktop.sync import Sync
 
 
 def folder_bytes(path: Path) -> int:
