@@ -99,11 +99,13 @@ class SyncState:
     def doc_updates(self) -> list[bytes]:
         return [bytes(r["payload"]) for r in self.store.query("SELECT payload FROM sync_doc_updates ORDER BY seq")]
 
-    def add_doc_update(self, payload: bytes) -> int:
-        """Append one update; returns how many the log holds now."""
+    def add_doc_update(self, payload: bytes) -> None:
         with self.store.transaction() as tx:
             tx.execute("INSERT INTO sync_doc_updates (payload) VALUES (?)", (payload,))
-            return int(tx.execute("SELECT COUNT(*) FROM sync_doc_updates").fetchone()[0])
+
+    def doc_update_count(self) -> int:
+        row = self.store.query_one("SELECT COUNT(*) AS n FROM sync_doc_updates")
+        return int(row["n"]) if row else 0
 
     def replace_doc_updates(self, full_state: bytes) -> None:
         """Fold the log into one update that holds the whole document."""

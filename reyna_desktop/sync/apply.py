@@ -58,9 +58,8 @@ class Applier:
             entry = self.doc.blob(sid)
             if entry is not None and self.blob(sid, entry):
                 blob_orders.update(str(s) for s in entry["buckets"])
-        sid_of = self.state.id_map(BLOB)
         for bucket_sid in sorted(blob_orders):
-            self.blob_order(bucket_sid, sid_of)
+            self.blob_order(bucket_sid)
         return self.result
 
     def resolve(self, kind: str, entity: str, sid: str, what: str) -> None:
@@ -89,9 +88,8 @@ class Applier:
             if self.bucket(sid, self.doc.buckets[sid]):
                 self.result.buckets += 1
         self.trash_state(order)
-        sid_of = self.state.id_map(BUCKET)
         for parent_sid in sorted({self.parents[sid] or "" for sid in order}):
-            self.child_order(parent_sid or None, sid_of)
+            self.child_order(parent_sid or None)
 
     def bucket(self, sid: str, entry: Map) -> bool:
         parent_sid = self.parents[sid]
@@ -134,14 +132,14 @@ class Applier:
             elif not bucket.deleted_at and is_deleted(self.doc.buckets[sid]):
                 self.store.buckets.trash(local_id)
 
-    def child_order(self, parent_sid: str | None, sid_of: dict[str, str]) -> None:
+    def child_order(self, parent_sid: str | None) -> None:
         parent_id = self.state.local_id(BUCKET, parent_sid) if parent_sid else None
         if parent_sid and parent_id is None:
             return
         children = self.store.buckets.children(parent_id)
         keyed = []
         for child in children:
-            sid = sid_of.get(child.id, child.id)
+            sid = self.state.find_sync_id(BUCKET, child.id) or child.id
             entry = self.doc.bucket(sid)
             keyed.append((order_key(entry.get("position") if entry else 1e18, sid), child.id))
         wanted = [local for _, local in sorted(keyed)]
@@ -262,14 +260,14 @@ class Applier:
             self.store.blobs.trash(local_id)
         return binary_changed or text_changed
 
-    def blob_order(self, bucket_sid: str, sid_of: dict[str, str]) -> None:
+    def blob_order(self, bucket_sid: str) -> None:
         bucket_id = self.state.local_id(BUCKET, bucket_sid)
         if bucket_id is None or not self.store.buckets.exists(bucket_id):
             return
         blobs = self.store.blobs.in_bucket(bucket_id, include_deleted=True)
         keyed = []
         for blob in blobs:
-            sid = sid_of.get(blob.id, blob.id)
+            sid = self.state.find_sync_id(BLOB, blob.id) or blob.id
             entry = self.doc.blob(sid)
             position = entry["buckets"].get(bucket_sid) if entry is not None else None
             keyed.append((order_key(position if position is not None else 1e18, sid), blob.id))

@@ -198,8 +198,7 @@ class Sync:
         return out
 
     def _fold(self) -> None:
-        updates = self.state.doc_updates()
-        if len(updates) > FOLD_AFTER:
+        if self.state.doc_update_count() > FOLD_AFTER:
             self.state.replace_doc_updates(self.doc.update_since())
 
     # -- status and compaction --------------------------------------------------------------
