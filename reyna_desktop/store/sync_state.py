@@ -71,6 +71,10 @@ class SyncState:
                 "INSERT OR REPLACE INTO sync_ids (kind, sync_id, local_id) VALUES (?, ?, ?)", (kind, sync_id, local_id)
             )
 
+    def unmap(self, kind: str, sync_id: str) -> None:
+        with self.store.transaction() as tx:
+            tx.execute("DELETE FROM sync_ids WHERE kind = ? AND sync_id = ?", (kind, sync_id))
+
     def all_blob_ids(self) -> list[str]:
         """Every blob, in the trash too (the first exchange sends them all)."""
         return [r["id"] for r in self.store.query("SELECT id FROM blobs ORDER BY seq")]

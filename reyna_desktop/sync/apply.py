@@ -49,6 +49,7 @@ class Applier:
         """Make the store's tree the document's, then the touched blobs. `concurrent_moves`:
         bucket sid -> the parent sid this device wrote, for moves another device overwrote
         without having seen them."""
+        self.purge_gone(bucket_sids, blob_sids)
         self.buckets(bucket_sids)
         for sid, wrote in concurrent_moves.items():
             if (self.parents.get(sid) or "") != wrote:
@@ -61,6 +62,22 @@ class Applier:
         for bucket_sid in sorted(blob_orders):
             self.blob_order(bucket_sid)
         return self.result
+
+    def purge_gone(self, bucket_sids: set[str], blob_sids: set[str]) -> None:
+        """Entities another device purged (gone from the document) are purged here too."""
+        for sid in sorted(s for s in blob_sids if self.doc.blob(s) is None):
+            local_id = self.state.local_id(BLOB, sid)
+            if local_id is not None and self.store.blobs.exists(local_id):
+                self.store.blobs.trash(local_id)
+                self.store.blobs.purge(local_id)
+            self.state.unmap(BLOB, sid)
+        for sid in sorted(s for s in bucket_sids if self.doc.bucket(s) is None):
+            local_id = self.state.local_id(BUCKET, sid)
+            if local_id is not None and self.store.buckets.exists(local_id):
+                self.store.buckets.trash(local_id)
+                self.store.buckets.purge(local_id)
+            self.state.unmap(BUCKET, sid)
+        blob_sids.difference_update(s for s in list(blob_sids) if self.doc.blob(s) is None)
 
     def resolve(self, kind: str, entity: str, sid: str, what: str) -> None:
         record = {"kind": kind, "entity": entity, "sync_id": sid, "what": what}

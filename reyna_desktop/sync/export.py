@@ -228,10 +228,15 @@ class Exporter:
         return order.index(blob_id) if blob_id in order else len(order)
 
     def _forget(self, kind: str, local_id: str) -> None:
-        """A purged entity leaves the document (purge is for good, on every device)."""
-        sid = self.state.find_sync_id(kind, local_id)
-        if sid is None:
+        """A purged entity leaves the document (purge is for good, on every device). A purged
+        bucket takes its subtree and the blobs that lived only there: every synced entity of
+        either kind that the store no longer has leaves with it."""
+        if self.state.find_sync_id(kind, local_id) is None:
             return
-        root = self.doc.buckets if kind == BUCKET else self.doc.blobs
-        if sid in root:
-            del root[sid]
+        for each_kind, root in ((BUCKET, self.doc.buckets), (BLOB, self.doc.blobs)):
+            exists = self.store.buckets.exists if each_kind == BUCKET else self.store.blobs.exists
+            for local, sid in self.state.id_map(each_kind).items():
+                if not exists(local):
+                    if sid in root:
+                        del root[sid]
+                    self.state.unmap(each_kind, sid)

@@ -94,3 +94,20 @@ def test_delete_without_a_concurrent_edit_stays_deleted(tmp_path: Path) -> None:
     a.buckets.restore(chapter.id)
     settle(devices)
     assert b.buckets.get(str(sb.state.local_id(BUCKET, chapter.id))).deleted_at is None
+
+
+def test_purge_reaches_every_device_with_the_subtree(tmp_path: Path) -> None:
+    devices = open_devices(tmp_path, 2)
+    (a, sa), (b, sb) = devices
+    part = a.buckets.create("Part")
+    chapter = a.buckets.create("Chapter", parent_id=part.id)
+    a.blobs.create({"content": "Only here."}, bucket_ids=[chapter.id])
+    keep = a.buckets.create("Keep")
+    settle(devices)
+    assert len(b.buckets.all()) == 3
+    a.buckets.trash(part.id)
+    a.buckets.purge(part.id)
+    settle(devices)
+    assert [x.name for x in b.buckets.all(include_deleted=True)] == ["Keep"]
+    assert sb.state.all_blob_ids() == []
+    assert picture(a, sa) == picture(b, sb) and keep.id in picture(a, sa)["buckets"]

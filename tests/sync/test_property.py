@@ -15,31 +15,42 @@ from hypothesis import strategies as st
 
 from reyna_desktop.errors import InvalidOperation
 from reyna_desktop.store import Store
+from reyna_desktop.store.sync_state import BLOB
+from reyna_desktop.sync import Sync
 from tests.sync.helpers import open_devices, picture, settle
 
-OPS = ["bucket", "blob", "type", "type", "erase", "move", "rename", "trash", "restore", "sync", "sync"]
+OPS = ["bucket", "blob", "type", "type", "erase", "move", "rename", "trash", "restore", "purge", "sync", "sync"]
 
 
 class Typist:
-    """Hands out characters never typed before, and remembers what was typed and erased."""
+    """Hands out characters never typed before, and remembers what was typed in which blob
+    (by sync id), what was erased, and which blobs were purged for good."""
 
     def __init__(self) -> None:
         self.next = 0x4E00
-        self.typed: set[str] = set()
+        self.typed: dict[str, set[str]] = {}
         self.erased: set[str] = set()
+        self.purged: set[str] = set()
 
     def word(self, length: int) -> str:
         out = "".join(chr(self.next + i) for i in range(length))
         self.next += length
-        self.typed.update(out)
         return out
+
+    def typed_in(self, sync: Sync, blob_id: str, word: str) -> None:
+        self.typed.setdefault(sync.state.sync_id(BLOB, blob_id), set()).update(word)
+
+    def kept(self) -> set[str]:
+        """Characters that must still be somewhere."""
+        alive = [chars for sid, chars in self.typed.items() if sid not in self.purged]
+        return set().union(*alive) - self.erased
 
 
 def live_blob_ids(store: Store) -> list[str]:
     return sorted({b.id for bucket in store.buckets.all() for b in store.blobs.in_bucket(bucket.id)})
 
 
-def step(store: Store, op: str, data: st.DataObject, typist: Typist) -> None:
+def step(store: Store, sync: Sync, op: str, data: st.DataObject, typist: Typist) -> None:
     buckets = [b.id for b in store.buckets.all()]
     blobs = live_blob_ids(store)
     pick = data.draw
@@ -54,7 +65,9 @@ def step(store: Store, op: str, data: st.DataObject, typist: Typist) -> None:
         blob_id = pick(st.sampled_from(blobs))
         text = store.blobs.text(blob_id)
         at = pick(st.integers(0, len(text)))
-        store.blobs.update(blob_id, {"content": text[:at] + typist.word(pick(st.integers(1, 3))) + text[at:]})
+        word = typist.word(pick(st.integers(1, 3)))
+        store.blobs.update(blob_id, {"content": text[:at] + word + text[at:]})
+        typist.typed_in(sync, blob_id, word)
     elif op == "erase" and blobs:
         blob_id = pick(st.sampled_from(blobs))
         text = store.blobs.text(blob_id)
@@ -77,10 +90,15 @@ def step(store: Store, op: str, data: st.DataObject, typist: Typist) -> None:
             store.buckets.trash(pick(st.sampled_from(buckets)))
         else:
             store.blobs.trash(pick(st.sampled_from(blobs)))
-    elif op == "restore":
+    elif op in ("restore", "purge"):
         trashed = [("bucket", b.id) for b in store.buckets.trashed()] + [("blob", b.id) for b in store.blobs.trashed()]
         if trashed:
             kind, item = pick(st.sampled_from(trashed))
+            if op == "purge":  # for good: its blobs' text is gone on purpose, on every device
+                before = {b: sync.state.sync_id(BLOB, b) for b in sync.state.all_blob_ids()}
+                (store.buckets if kind == "bucket" else store.blobs).purge(item)
+                typist.purged.update(sid for b, sid in before.items() if not store.blobs.exists(b))
+                return
             try:
                 (store.buckets if kind == "bucket" else store.blobs).restore(item)
             except InvalidOperation:
@@ -105,12 +123,12 @@ def test_three_devices_converge_without_losing_typed_text(data: st.DataObject) -
                 if op == "sync":
                     sync.now()
                 else:
-                    step(store, op, data, typist)
+                    step(store, sync, op, data, typist)
             settle(devices)
             pictures = [picture(store, sync) for store, sync in devices]
             assert pictures[0] == pictures[1] == pictures[2]
             final = "".join(text for text, _, _ in pictures[0]["blobs"].values())
-            assert typist.typed - typist.erased <= set(final)
+            assert typist.kept() <= set(final)
         finally:
             for store, _ in devices:
                 store.close()
