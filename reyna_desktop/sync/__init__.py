@@ -5,6 +5,7 @@
 - export.py: local changes (found through the store's events) into the document.
 - apply.py: the merged document back into the store, through its public API.
 - engine.py: `Sync`: init, one exchange (`now`), status, compaction.
+- background.py: `BackgroundSync`: a thread that exchanges at start, on a timer and on demand.
 """
 
 from reyna_desktop.sync.engine import Sync

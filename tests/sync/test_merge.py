@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import queue
 from pathlib import Path
 
 from reyna_desktop.store.sync_state import BLOB, BUCKET
+from reyna_desktop.sync.background import BackgroundSync, Exchange
 from tests.sync.helpers import open_devices, picture, settle
 
 
@@ -111,3 +113,23 @@ def test_purge_reaches_every_device_with_the_subtree(tmp_path: Path) -> None:
     assert [x.name for x in b.buckets.all(include_deleted=True)] == ["Keep"]
     assert sb.state.all_blob_ids() == []
     assert picture(a, sa) == picture(b, sb) and keep.id in picture(a, sa)["buckets"]
+
+
+def test_background_sync_exchanges_at_start_and_when_poked(tmp_path: Path) -> None:
+    devices = open_devices(tmp_path, 2)
+    (a, sa), (b, sb) = devices
+    a.buckets.create("Written on A")
+    sa.now()
+    done: queue.Queue[Exchange] = queue.Queue()
+    loop = BackgroundSync(sb, done.put, interval_s=3600)
+    loop.start()
+    try:
+        first = done.get(timeout=60)
+        assert first.error is None and first.result is not None and first.result["received_files"] == 1
+        assert [x.name for x in b.buckets.all()] == ["Written on A"]
+        sa.folder.root.joinpath("reyna-sync.json").unlink()  # the shared drive went away
+        loop.poke()
+        second = done.get(timeout=60)
+        assert second.result is None and second.error is not None and "not a Reyna sync folder" in second.error
+    finally:
+        loop.stop()
