@@ -65,18 +65,17 @@ class Applier:
 
     def purge_gone(self, bucket_sids: set[str], blob_sids: set[str]) -> None:
         """Entities another device purged (gone from the document) are purged here too."""
-        for sid in sorted(s for s in blob_sids if self.doc.blob(s) is None):
-            local_id = self.state.local_id(BLOB, sid)
-            if local_id is not None and self.store.blobs.exists(local_id):
-                self.store.blobs.trash(local_id)
-                self.store.blobs.purge(local_id)
-            self.state.unmap(BLOB, sid)
-        for sid in sorted(s for s in bucket_sids if self.doc.bucket(s) is None):
-            local_id = self.state.local_id(BUCKET, sid)
-            if local_id is not None and self.store.buckets.exists(local_id):
-                self.store.buckets.trash(local_id)
-                self.store.buckets.purge(local_id)
-            self.state.unmap(BUCKET, sid)
+        kinds = (
+            (BLOB, blob_sids, self.doc.blob, self.store.blobs),
+            (BUCKET, bucket_sids, self.doc.bucket, self.store.buckets),
+        )
+        for kind, sids, in_doc, repository in kinds:
+            for sid in sorted(s for s in sids if in_doc(s) is None):
+                local_id = self.state.local_id(kind, sid)
+                if local_id is not None and repository.exists(local_id):
+                    repository.trash(local_id)
+                    repository.purge(local_id)
+                self.state.unmap(kind, sid)
         blob_sids.difference_update(s for s in list(blob_sids) if self.doc.blob(s) is None)
 
     def resolve(self, kind: str, entity: str, sid: str, what: str) -> None:
