@@ -79,8 +79,14 @@ class Sync:
     def now(self) -> dict[str, Any]:
         with self._lock:
             self.folder.check()
-            sent = self.send()
-            received, applied = self.receive()
+            try:
+                sent = self.send()
+                received, applied = self.receive()
+            except BaseException:
+                # The store rolled back what it was writing while the document in memory may
+                # already hold it: load the document again from the store's saved log.
+                self._doc = None
+                raise
             return {
                 "device_id": self.device_id,
                 "sent_update": sent,
@@ -108,15 +114,16 @@ class Sync:
                     touched.add(event)
                 last = events[-1].id
         exporter = Exporter(self.store, self.state, self.doc, self.folder)
-        # One store transaction: the sync ids given to new entities commit once, not one by one.
-        with self.store.transaction(), self.doc.watching() as (bucket_sids, blob_sids):
-            exporter.run(touched)
-        moved = exporter.moved
         published = base64.b64decode(self.state.setting(PUBLISHED) or "")
-        update = self.doc.update_since(published or None)
+        # One store transaction: the new sync ids, the document's update and the event cursor
+        # commit together (and the sync ids of a first exchange once, not one by one).
         with self.store.transaction():
+            with self.doc.watching() as (bucket_sids, blob_sids):
+                exporter.run(touched)
+            update = self.doc.update_since(published or None)
             self.state.add_doc_update(update)
             self.state.set_setting(EXPORTED, str(last))
+        moved = exporter.moved
         seq = None
         # A diff always carries the document's whole delete set, so "nothing new" is judged by
         # what the export touched, and by a state this device has not published yet.
@@ -154,6 +161,20 @@ class Sync:
                 if seen < unconfirmed[sid][1]:
                     concurrent[sid] = unconfirmed[sid][0]
             peers[device] = peers.get(device, Peer()).after(seq, seen)
+        applied = self._merge(read, peers, bucket_sids, blob_sids, concurrent, unconfirmed)
+        self._fold()
+        return len(read), applied
+
+    def _merge(
+        self,
+        read: list[tuple[str, int, bytes, dict[str, int]]],
+        peers: dict[str, Peer],
+        bucket_sids: set[str],
+        blob_sids: set[str],
+        concurrent: dict[str, str],
+        unconfirmed: dict[str, tuple[str, int]],
+    ) -> Applied:
+        """The received updates into the store, in one transaction with the progress made."""
         with self.store.transaction() as tx:
             exported = int(self.state.setting(EXPORTED) or 0)
             quiet = self.store.last_event_id() == exported  # no local change since send()
@@ -174,8 +195,7 @@ class Sync:
                 self.state.set_setting(EXPORTED, str(self.store.last_event_id()))
             # send() published every local change; what came in need not be sent on.
             self.state.set_setting(PUBLISHED, base64.b64encode(self.doc.state()).decode())
-        self._fold()
-        return len(read), applied
+        return applied
 
     def _unconfirmed_moves(self) -> dict[str, tuple[str, int]]:
         """Moves made here that some device may not have seen: bucket sid -> (parent, file)."""
