@@ -19,6 +19,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from pycrdt import merge_updates
+
 from reyna_desktop.errors import ReynaError
 from reyna_desktop.store import Store
 from reyna_desktop.store.sync_state import BUCKET, Peer, SyncState
@@ -115,19 +117,22 @@ class Sync:
                 last = events[-1].id
         exporter = Exporter(self.store, self.state, self.doc, self.folder)
         published = base64.b64decode(self.state.setting(PUBLISHED) or "")
+        # Changes a failed exchange left unpublished go out with this one.
+        unpublished = self.doc.state() != (published or ProjectDoc().state())
         # One store transaction: the new sync ids, the document's update and the event cursor
         # commit together (and the sync ids of a first exchange once, not one by one).
         with self.store.transaction():
-            with self.doc.watching() as (bucket_sids, blob_sids):
+            with self.doc.recording() as updates, self.doc.watching() as (bucket_sids, blob_sids):
                 exporter.run(touched)
-            update = self.doc.update_since(published or None)
-            self.state.add_doc_update(update)
+            if unpublished:
+                updates.insert(0, self.doc.update_since(published or None))
+            update = merge_updates(*updates) if updates else b""
+            if update:
+                self.state.add_doc_update(update)
             self.state.set_setting(EXPORTED, str(last))
         moved = exporter.moved
         seq = None
-        # A diff always carries the document's whole delete set, so "nothing new" is judged by
-        # what the export touched, and by a state this device has not published yet.
-        if bucket_sids or blob_sids or self.doc.state() != (published or ProjectDoc().state()):
+        if update and (bucket_sids or blob_sids or unpublished):
             read = {device: peer.next_seq - 1 for device, peer in self.state.peers().items()}
             seq = self.folder.append(update, read)
             if moved:

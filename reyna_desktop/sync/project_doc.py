@@ -74,6 +74,17 @@ class ProjectDoc:
         return bytes(self.doc.get_update(state) if state else self.doc.get_update())
 
     @contextmanager
+    def recording(self) -> Iterator[list[bytes]]:
+        """Collects the update of each transaction made in the block: only what changed, where
+        a diff against a state vector would carry the document's whole delete set again."""
+        updates: list[bytes] = []
+        sub = self.doc.observe(lambda event: updates.append(bytes(event.update)))
+        try:
+            yield updates
+        finally:
+            self.doc.unobserve(sub)
+
+    @contextmanager
     def watching(self) -> Iterator[tuple[set[str], set[str]]]:
         """Collects the sync ids of the buckets and blobs that updates applied in the block touch."""
         touched: tuple[set[str], set[str]] = (set(), set())
