@@ -21,7 +21,7 @@ from reyna_desktop.models import Blob
 from reyna_desktop.store import Store, Tx
 from reyna_desktop.store.sync_state import BLOB, BUCKET, SyncState
 from reyna_desktop.sync.folder import SyncFolder
-from reyna_desktop.sync.project_doc import ProjectDoc, is_deleted, order_key
+from reyna_desktop.sync.project_doc import Changed, ProjectDoc, is_deleted, order_key
 
 T = TypeVar("T")
 MERGE_NOTE = "merged by sync"
@@ -45,12 +45,13 @@ class Applier:
         self.result = Applied()
         self.parents, self.broken = doc.effective_parents()
 
-    def run(self, bucket_sids: set[str], blob_sids: set[str], concurrent_moves: dict[str, str]) -> Applied:
+    def run(self, changed: Changed, concurrent_moves: dict[str, str]) -> Applied:
         """Make the store's tree the document's, then the touched blobs. `concurrent_moves`:
         bucket sid -> the parent sid this device wrote, for moves another device overwrote
         without having seen them."""
-        self.purge_gone(bucket_sids, blob_sids)
-        self.buckets(bucket_sids)
+        blob_sids = changed.blobs
+        self.purge_gone(changed.buckets, blob_sids)
+        self.buckets(changed.buckets, changed.placed)
         for sid, wrote in concurrent_moves.items():
             if (self.parents.get(sid) or "") != wrote:
                 self.resolve("move", BUCKET, sid, f"moved on two devices; kept under {self.parents.get(sid)}")
@@ -85,26 +86,27 @@ class Applier:
 
     # -- the tree ---------------------------------------------------------------------------
 
-    def buckets(self, touched: set[str]) -> None:
+    def buckets(self, touched: set[str], placed: set[str]) -> None:
         """The touched buckets (with any ancestor not here yet, and any bucket a cycle was
         broken at), parents before children; every bucket if a move meets a transient cycle."""
         scope = (set(touched) | set(self.broken)) & self.parents.keys()
         for sid in list(scope):
             scope.update(a for a in self.doc.ancestors(sid, self.parents) if self.state.local_id(BUCKET, a) is None)
         depth = self.doc.bucket_depths(self.parents)
+        placed = placed | set(self.broken) | {s for s in scope if self.state.local_id(BUCKET, s) is None}
         try:
-            self._place(sorted(scope, key=lambda s: (depth[s], s)))
+            self._place(sorted(scope, key=lambda s: (depth[s], s)), placed)
         except InvalidOperation:  # a move into what is still its own subtree here: go top-down
-            self._place(sorted(self.parents, key=lambda s: (depth[s], s)))
+            self._place(sorted(self.parents, key=lambda s: (depth[s], s)), set(self.parents))
         for sid in self.broken:
             self.resolve("cycle", BUCKET, sid, "two moves made a cycle; this bucket went to the top level")
 
-    def _place(self, order: list[str]) -> None:
+    def _place(self, order: list[str], placed: set[str]) -> None:
         for sid in order:
             if self.bucket(sid, self.doc.buckets[sid]):
                 self.result.buckets += 1
-        self.trash_state(order)
-        for parent_sid in sorted({self.parents[sid] or "" for sid in order}):
+        placed = placed | self.trash_state(order)  # a bucket back from the trash needs its place
+        for parent_sid in sorted({self.parents[sid] or "" for sid in order if sid in placed}):
             self.child_order(parent_sid or None)
 
     def bucket(self, sid: str, entry: Map) -> bool:
@@ -132,8 +134,10 @@ class Applier:
             changed = True
         return changed
 
-    def trash_state(self, order: list[str]) -> None:
-        """Restores top-down, then deletes: the store's trash then matches the document's."""
+    def trash_state(self, order: list[str]) -> set[str]:
+        """Restores top-down, then deletes: the store's trash then matches the document's.
+        Returns the buckets restored."""
+        restored = set()
         for sid in order:
             local_id = self.state.local_id(BUCKET, sid)
             if local_id is None:
@@ -143,10 +147,12 @@ class Applier:
             want_trash = any(is_deleted(self.doc.buckets[s]) for s in chain)
             if bucket.deleted_at and not want_trash:
                 self.store.buckets.restore(local_id)
+                restored.add(sid)
                 if self.doc.buckets[sid].get("deleted"):
                     self.resolve("edit-revives", BUCKET, sid, "edited on another device after its delete; restored")
             elif not bucket.deleted_at and is_deleted(self.doc.buckets[sid]):
                 self.store.buckets.trash(local_id)
+        return restored
 
     def child_order(self, parent_sid: str | None) -> None:
         parent_id = self.state.local_id(BUCKET, parent_sid) if parent_sid else None

@@ -27,7 +27,7 @@ from reyna_desktop.store.sync_state import BUCKET, Peer, SyncState
 from reyna_desktop.sync.apply import Applied, Applier
 from reyna_desktop.sync.export import Exporter, Touched
 from reyna_desktop.sync.folder import SyncFolder, read_update
-from reyna_desktop.sync.project_doc import ProjectDoc
+from reyna_desktop.sync.project_doc import Changed, ProjectDoc
 
 # sync_settings keys
 FOLDER, DEVICE, EXPORTED, PUBLISHED = "folder", "device_id", "exported_event", "published_state"
@@ -122,7 +122,7 @@ class Sync:
         # One store transaction: the new sync ids, the document's update and the event cursor
         # commit together (and the sync ids of a first exchange once, not one by one).
         with self.store.transaction():
-            with self.doc.recording() as updates, self.doc.watching() as (bucket_sids, blob_sids):
+            with self.doc.recording() as updates, self.doc.watching() as written:
                 exporter.run(touched)
             if unpublished:
                 updates.insert(0, self.doc.update_since(published or None))
@@ -132,7 +132,7 @@ class Sync:
             self.state.set_setting(EXPORTED, str(last))
         moved = exporter.moved
         seq = None
-        if update and (bucket_sids or blob_sids or unpublished):
+        if update and (written.buckets or written.blobs or unpublished):
             read = {device: peer.next_seq - 1 for device, peer in self.state.peers().items()}
             seq = self.folder.append(update, read)
             if moved:
@@ -154,19 +154,19 @@ class Sync:
             return 0, Applied()
         unconfirmed = self._unconfirmed_moves()
         concurrent: dict[str, str] = {}  # our moves that a device overwrote without having seen them
-        bucket_sids: set[str] = set()
-        blob_sids = set(pending)
+        merged = Changed(blobs=set(pending))
         for device, seq, update, their_read in read:
-            with self.doc.watching() as (touched_buckets, touched_blobs):
+            with self.doc.watching() as changed:
                 self.doc.doc.apply_update(update)
-            bucket_sids |= touched_buckets
-            blob_sids |= touched_blobs
+            merged.buckets |= changed.buckets
+            merged.blobs |= changed.blobs
+            merged.placed |= changed.placed
             seen = their_read.get(self.device_id, 0)
-            for sid in touched_buckets & unconfirmed.keys():
+            for sid in changed.buckets & unconfirmed.keys():
                 if seen < unconfirmed[sid][1]:
                     concurrent[sid] = unconfirmed[sid][0]
             peers[device] = peers.get(device, Peer()).after(seq, seen)
-        applied = self._merge(read, peers, bucket_sids, blob_sids, concurrent, unconfirmed)
+        applied = self._merge(read, peers, merged, concurrent, unconfirmed)
         self._fold()
         return len(read), applied
 
@@ -174,8 +174,7 @@ class Sync:
         self,
         read: list[tuple[str, int, bytes, dict[str, int]]],
         peers: dict[str, Peer],
-        bucket_sids: set[str],
-        blob_sids: set[str],
+        merged: Changed,
         concurrent: dict[str, str],
         unconfirmed: dict[str, tuple[str, int]],
     ) -> Applied:
@@ -187,7 +186,7 @@ class Sync:
                 self.state.add_doc_update(update)
             for device in {device for device, _, _, _ in read}:
                 self.state.set_peer(device, peers[device])
-            applied = Applier(self.store, self.state, self.doc, self.folder, tx).run(bucket_sids, blob_sids, concurrent)
+            applied = Applier(self.store, self.state, self.doc, self.folder, tx).run(merged, concurrent)
             self.state.set_setting(PENDING, ",".join(sorted(set(applied.pending))))
             others = [peer for device, peer in peers.items() if device != self.device_id]
             still = {

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from pycrdt import Doc, Map, Text
@@ -34,6 +35,16 @@ from pycrdt import Doc, Map, Text
 ROOT_BUCKETS, ROOT_BLOBS = "buckets", "blobs"
 BUCKET_FIELDS = ("name", "type", "description", "metadata", "tags", "parent")
 BLOB_FIELDS = ("schema", "title", "tags", "data", "hash", "parent", "processor")
+
+
+@dataclass
+class Changed:
+    """Sync ids that applied updates changed; `placed`: buckets whose parent or position
+    changed, or that appeared or went (their siblings' order may need setting again)."""
+
+    buckets: set[str] = field(default_factory=set)
+    blobs: set[str] = field(default_factory=set)
+    placed: set[str] = field(default_factory=set)
 
 
 class ProjectDoc:
@@ -85,23 +96,29 @@ class ProjectDoc:
             self.doc.unobserve(sub)
 
     @contextmanager
-    def watching(self) -> Iterator[tuple[set[str], set[str]]]:
+    def watching(self) -> Iterator[Changed]:
         """Collects the sync ids of the buckets and blobs that updates applied in the block touch."""
-        touched: tuple[set[str], set[str]] = (set(), set())
+        changed = Changed()
 
-        def collect(into: set[str]) -> Any:
-            def handler(events: list[Any]) -> None:
-                for event in events:
-                    if event.path:
-                        into.add(str(event.path[0]))
-                    else:  # a root map's own event: the keys added or removed
-                        into.update(str(k) for k in getattr(event, "keys", {}))
+        def on_buckets(events: list[Any]) -> None:
+            for event in events:
+                keys = getattr(event, "keys", None)
+                if event.path:
+                    changed.buckets.add(str(event.path[0]))
+                    if len(event.path) == 1 and isinstance(keys, dict) and {"parent", "position"} & keys.keys():
+                        changed.placed.add(str(event.path[0]))
+                else:  # the root map's own event: buckets added or removed
+                    changed.buckets.update(str(k) for k in keys or {})
+                    changed.placed.update(str(k) for k in keys or {})
 
-            return handler
+        def on_blobs(events: list[Any]) -> None:
+            for event in events:
+                keys = getattr(event, "keys", None)
+                changed.blobs.update([str(event.path[0])] if event.path else (str(k) for k in keys or {}))
 
-        subs = [self.buckets.observe_deep(collect(touched[0])), self.blobs.observe_deep(collect(touched[1]))]
+        subs = [self.buckets.observe_deep(on_buckets), self.blobs.observe_deep(on_blobs)]
         try:
-            yield touched
+            yield changed
         finally:
             self.buckets.unobserve(subs[0])
             self.blobs.unobserve(subs[1])
