@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "import_commands",
     "model_commands",
     "codex_commands",
+    "sync_commands",
 ]
 
 

@@ -239,7 +239,8 @@ class Buckets:
             columns["updated_at"] = now()
             sets = ", ".join(f"{k} = ?" for k in columns)
             tx.execute(f"UPDATE buckets SET {sets} WHERE id = ?", (*columns.values(), bucket_id))
-            if {"name", "description", "tags"} & changes.keys():
+            # A bucket in the trash has no search entry; restore() adds it back.
+            if {"name", "description", "tags"} & changes.keys() and not bucket.deleted_at:
                 fresh = self.get(bucket_id)
                 self._reindex(tx, bucket_id, fresh.name, fresh.description, fresh.tags)
             tx.emit("bucket.updated", {"bucket_id": bucket_id, "changes": list(changes)})

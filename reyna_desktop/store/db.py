@@ -270,9 +270,34 @@ def _m5_codex(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m6_sync_state(conn: sqlite3.Connection) -> None:
+    """Sync through a shared folder (store/sync_state.py): settings, which local id each synced
+    entity has, how far each other device's update log was read, and the CRDT document's log."""
+    run_script(
+        conn,
+        """
+        CREATE TABLE sync_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE sync_ids (
+            kind TEXT NOT NULL,
+            sync_id TEXT NOT NULL,
+            local_id TEXT NOT NULL,
+            PRIMARY KEY (kind, sync_id),
+            UNIQUE (kind, local_id)
+        );
+        CREATE TABLE sync_peers (
+            device_id TEXT PRIMARY KEY,
+            next_seq INTEGER NOT NULL DEFAULT 1,
+            read_ours INTEGER NOT NULL DEFAULT 0,
+            last_exchange_at TEXT
+        );
+        CREATE TABLE sync_doc_updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, payload BLOB NOT NULL);
+        """,
+    )
+
+
 # Append new migrations here; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _m1_initial, _m2_linked_folders, _m3_blob_role, _m4_cjk_indexes, _m5_codex,
+    _m1_initial, _m2_linked_folders, _m3_blob_role, _m4_cjk_indexes, _m5_codex, _m6_sync_state,
 ]
 
 

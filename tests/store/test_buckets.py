@@ -163,3 +163,13 @@ def test_store_reopens_and_dirs_are_private(private_dirs: Path) -> None:
     assert private_dirs.stat().st_mode & 0o777 == 0o700
     assert (private_dirs / "reyna.sqlite3").stat().st_mode & 0o777 == 0o600
     assert (private_dirs / "content").stat().st_mode & 0o777 == 0o700
+
+
+def test_renaming_a_bucket_in_the_trash_then_restoring_it(store: Store) -> None:
+    bucket = store.buckets.create("Draft")
+    store.buckets.trash(bucket.id)
+    store.buckets.rename(bucket.id, "Old draft")
+    assert store.search("Old", kinds=("bucket",)) == []
+    store.buckets.restore(bucket.id)
+    assert store.buckets.get(bucket.id).name == "Old draft"
+    assert [hit.id for hit in store.search("Old", kinds=("bucket",))] == [bucket.id]
