@@ -15,6 +15,7 @@ from reyna_desktop.store.blobs import Blobs
 from reyna_desktop.store.buckets import Buckets
 from reyna_desktop.store.check import CheckReport, check_store
 from reyna_desktop.store.core import StoreCore, Tx
+from reyna_desktop.store.passages import Passages
 from reyna_desktop.store.search import Search
 from reyna_desktop.store.templates import Templates
 
@@ -28,6 +29,7 @@ class Store(StoreCore):
         self.buckets = Buckets(self)
         self.blobs = Blobs(self)
         self.search = Search(self)
+        self.passages = Passages(self)
         self.templates = Templates(self)
 
     @classmethod
