@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 from reyna_desktop.gui import workers
 from reyna_desktop.gui.jobs import JobService
 from reyna_desktop.gui.paragraphs import accept_paragraph, paragraph_at
+from reyna_desktop.processors.expansion_styles import DEFAULT_STYLE, STYLES
 
 log = logging.getLogger(__name__)
-STYLES = ["creative", "literary", "descriptive", "concise", "dialogue", "academic"]
 
 
 def latest_expansion(store, blob_id: str) -> tuple[Any, dict[str, Any]] | None:
@@ -54,8 +54,10 @@ class ExpandedPane(QWidget):
         self.view.setPlaceholderText("Press Expand to let the model write a longer version of the draft.")
         self.ratio = QDoubleSpinBox(minimum=1.5, maximum=6.0, singleStep=0.5, value=3.0, suffix="×")
         self.ratio.setToolTip("How much longer the expansion should be")
-        self.style_box = QComboBox(editable=True)
-        self.style_box.addItems(STYLES)
+        self.style_box = QComboBox()
+        for offered in STYLES:  # the processor's own list: every style shown is one it accepts
+            self.style_box.addItem(offered.label, offered.id)
+            self.style_box.setItemData(self.style_box.count() - 1, offered.guidance, Qt.ItemDataRole.ToolTipRole)
         self.style_box.setToolTip("Writing style for the expansion")
         self.expand_button = QPushButton("Expand")
         self.expand_button.clicked.connect(self.expand)
@@ -90,7 +92,8 @@ class ExpandedPane(QWidget):
 
     def set_defaults(self, ratio: float, style: str) -> None:
         self.ratio.setValue(ratio)
-        self.style_box.setCurrentText(style)
+        index = self.style_box.findData(style)
+        self.style_box.setCurrentIndex(index if index >= 0 else self.style_box.findData(DEFAULT_STYLE))
 
     def show_for(self, blob_id: str | None) -> None:
         same = blob_id == self.source_id
@@ -131,7 +134,7 @@ class ExpandedPane(QWidget):
         self.final_button.setEnabled(self.expanded_id is not None and not busy)
 
     def params(self) -> dict[str, Any]:
-        return {"ratio": self.ratio.value(), "style": self.style_box.currentText().strip() or "creative",
+        return {"ratio": self.ratio.value(), "style": self.style_box.currentData() or DEFAULT_STYLE,
                 **self.extra_params}
 
     def expand(self) -> None:

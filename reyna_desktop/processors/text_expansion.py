@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from reyna_desktop.processors import expansion_checks as checks
@@ -58,6 +58,7 @@ class Gap:
     after: str | None  # the draft sentence it leads to (None after the last)
     words: int
     written: str  # the passage so far (for the repeat rule)
+    borrowed: tuple[str, ...] = SAMPLES  # texts in the prompt it must not copy (samples, chapter, notes)
 
 
 class TextExpansion(Processor):
@@ -151,13 +152,14 @@ class TextExpansion(Processor):
         skeleton = sentences(section)
         gap_words = max(6, round((ratio - 1) * word_count(section) / len(skeleton)))
         header = page_header(around, chosen, previous)
+        borrowed = (*SAMPLES, around.neighbourhood, around.notes, previous)
         pieces: list[str] = []
         for k, sentence in enumerate(skeleton):
             ctx.partial(f" {sentence}" if pieces else sentence)
             pieces.append(sentence)
             after = skeleton[k + 1] if k + 1 < len(skeleton) else None
             gap = Gap(prompt=f"{header}{' '.join(pieces)}", before=sentence, after=after, words=gap_words,
-                      written=" ".join(pieces))
+                      written=" ".join(pieces), borrowed=borrowed)
             text = self._write_gap(ctx, gap, candidates, known, seed=k)
             if text:
                 ctx.partial(f" {text}")
@@ -178,7 +180,7 @@ class TextExpansion(Processor):
             if not best:
                 break
             written = f"{written} {best}".strip()
-            gap = Gap(gap.prompt, gap.before, gap.after, gap.words, f"{gap.written} {best}")
+            gap = replace(gap, written=f"{gap.written} {best}")
         return written
 
     def _candidate(self, ctx: JobContext, prompt: str, gap: Gap, missing: int, known: set[str], offset: int) -> str:
@@ -238,7 +240,7 @@ def keep_good_sentences(raw: str, gap: Gap, missing: int, known: set[str]) -> st
         found = found[:-1]  # cut off mid-sentence
     written = gap.written
     for sentence in found:
-        if (checks.has_label(sentence) or checks.copied_from(sentence, SAMPLES, allowed=gap.written)
+        if (checks.has_label(sentence) or checks.copied_from(sentence, gap.borrowed, allowed=gap.written)
                 or checks.new_names(sentence, known)
                 or (gap.after and checks.overlap(sentence, gap.after) >= ARRIVED)
                 or checks.overlap(sentence, gap.before) >= 0.8
