@@ -84,7 +84,7 @@ def find_evidence(store: Store, bucket_id: str, question: str, *, limit: int = 3
     store.passages.sync(blob_ids)
     total = store.passages.count(blob_ids)
     where = {t: store.passages.matching(blob_ids, _term_expression(t)) for t in terms}
-    weights = {t: math.log((total + 1) / (len(found) + 0.5)) for t, found in where.items()}
+    weights = {t: math.log((total + 1) / (max(1, len(found)) + 0.5)) for t, found in where.items()}
     weight_sum = sum(weights.values()) or 1.0
     hits = store.passages.search(blob_ids, " OR ".join(_term_expression(t) for t in terms), limit=CANDIDATES)
 
