@@ -70,7 +70,7 @@ class TextExpansion(Processor):
     concurrency = 1
     uses_model = True
     default_params: ClassVar[dict[str, Any]] = {
-        "ratio": 3.0, "style": DEFAULT_STYLE, "candidates": 3, "temperature": None, "max_tokens": None,
+        "ratio": 3.0, "style": DEFAULT_STYLE, "candidates": 2, "temperature": None, "max_tokens": None,
     }
     styles: ClassVar[tuple[Style, ...]] = STYLES
 
@@ -117,7 +117,7 @@ class TextExpansion(Processor):
             raise ProcessorError(f"blob {blob_id} has {words} words; text expansion needs at least {MIN_WORDS}")
         try:
             ratio = float(ctx.params.get("ratio") or 3.0)
-            candidates = int(ctx.params.get("candidates") or 3)
+            candidates = int(ctx.params.get("candidates") or 2)
         except (TypeError, ValueError):
             raise ProcessorError(
                 f"ratio and candidates must be numbers, not {ctx.params.get('ratio')!r} and "

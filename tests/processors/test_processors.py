@@ -398,3 +398,17 @@ def test_cli_process_jobs_cancel_and_retry(store: Store, capsys: pytest.CaptureF
 
     assert main(["process", blob_id, "--processor", "nope"]) == 2
     assert "no processor with id 'nope'" in capsys.readouterr().err
+
+
+def test_key_sentences_are_ranked_deterministically_and_invented_names_are_caught() -> None:
+    from reyna_desktop.processors.summarizer import invented_names, key_sentences
+
+    text = ("Mara found the bottle below the harbour wall. The gulls were loud. Inside the bottle was a letter. "
+            "It rained. The letter named Mara's mother. A dog barked somewhere. Mara read the letter twice.")
+    first = key_sentences(text)
+    assert first == key_sentences(text) and len(first) == 3
+    # The sentences about the bottle, the letter and Mara, in the text's order; not the rain or the dog.
+    assert first == ["Mara found the bottle below the harbour wall.", "Inside the bottle was a letter.",
+                     "Mara read the letter twice."]
+    assert invented_names("Mara and Tom found a letter from Ilse.", text) == ["Tom", "Ilse"]
+    assert invented_names("Mara found a letter.", text) == []
