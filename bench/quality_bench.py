@@ -223,7 +223,7 @@ def run_chat(store: Store, runner: JobRunner, corpus: dict[str, Any], limit: int
         content = str(reply.get("content", ""))
         cited = [s["blob_id"] for s in reply.get("sources", [])]
         if in_book:
-            answered = any(a.lower() in content.lower() for a in item["answers"])
+            answered = any(re.search(rf"\b{re.escape(a)}\b", content, re.IGNORECASE) for a in item["answers"])
             cites = chapters[item["chapter"]][1] in cited
             ok = answered and cites
             verdict = f"answer {'yes' if answered else 'NO'} cites {'yes' if cites else 'NO'}"

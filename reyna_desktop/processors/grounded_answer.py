@@ -3,8 +3,9 @@
 The retrieval (retrieval.find_evidence) finds the passages that cover the question. None
 above the threshold: the reply says plainly that the project does not mention it, and the
 model is not asked (it would invent). Otherwise the reply is the model's one-line answer,
-kept only when its words come from the passages and it names nobody they do not (a small
-base model answers from the wrong line as readily as from the right one), then the
+kept only when its words come from the quoted sentences, it adds a word the question does
+not have, and it names nobody they do not (a small base model answers from the wrong line
+as readily as from the right one, or echoes the question), then the
 supporting sentences quoted with their chapter, then the sources.
 
     Bingley has taken Netherfield Park.
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from reyna_desktop.processors.base import JobContext
 
 NOT_MENTIONED = "Your project does not mention that: nothing in it matches “{terms}”."
-SUPPORTED = 0.75  # share of the answer's content words that must occur in the quoted passages
+SUPPORTED = 0.75  # share of the answer's content words that must occur in the quoted sentences
 ANSWER_TOKENS = 40
 ANSWER_TEMPERATURE = 0.1
 
@@ -61,11 +62,12 @@ def model_line(ctx: JobContext, evidence: Evidence) -> str:
     line = " ".join(raw.split()).strip(" \"“”")
     if not line:
         return ""
-    source_text = " ".join(evidence.passages)
+    quoted = " ".join(s.snippet for s in evidence.sources)
     words = checks.content_stems(line)
-    supported = len(words & checks.content_stems(source_text)) / len(words) if words else 0.0
-    names = checks.new_names(line, checks.known_words(source_text, evidence.question))
-    if supported < SUPPORTED or names or checks.has_label(line):
+    supported = len(words & checks.content_stems(quoted)) / len(words) if words else 0.0
+    adds = words - checks.content_stems(evidence.question)  # "Mrs. Bennet." to "Who told Mrs. Bennet?" adds nothing
+    names = checks.new_names(line, checks.known_words(quoted, evidence.question))
+    if supported < SUPPORTED or not adds or names or checks.has_label(line):
         return ""
     ctx.partial(line)
     return line
