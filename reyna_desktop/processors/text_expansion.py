@@ -34,7 +34,7 @@ from reyna_desktop.store.text import word_count
 MIN_WORDS = 10
 TOKENS_PER_WORD = 1.4  # English prose with this tokenizer, rounded up
 GAP_TEMPERATURE = 0.8  # varied candidates; the rules and the score pick among them
-MAX_ROUNDS = 2  # a gap shorter than its share after one round is continued once
+MAX_ROUNDS = 3  # a gap shorter than its share is continued (or tried afresh when every candidate failed)
 ARRIVED = 0.5  # a generated sentence sharing this much with the next draft sentence is that sentence again
 REPEATED = 0.5  # ... or this share of trigrams already written is a repeat
 CONTEXT_SHARE = 0.45  # of the context for the chapter's neighbourhood and the notes
@@ -178,7 +178,7 @@ class TextExpansion(Processor):
                        for i in range(candidates)]
             best = max(options, key=lambda text: score(text, gap, missing))
             if not best:
-                break
+                continue  # every candidate broke a rule at once: new seeds next round
             written = f"{written} {best}".strip()
             gap = replace(gap, written=f"{gap.written} {best}")
         return written
