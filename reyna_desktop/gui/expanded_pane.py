@@ -136,7 +136,9 @@ class ExpandedPane(QWidget):
             self.status.setText("No expansion yet")
             self._buttons()
             return
-        self.show_version(shown_first(versions))
+        ids = [blob.id for blob, _ in versions]
+        # A reload of the same draft (after Accept) keeps the expansion the writer was reading.
+        self.show_version(ids.index(self.expanded_id) if self.expanded_id in ids else shown_first(versions))
 
     def show_version(self, index: int) -> None:
         """Show expansion `index` (0 the oldest); its paragraphs are the ones Accept takes."""
@@ -235,6 +237,7 @@ class ExpandedPane(QWidget):
             self.status.setText("Done")
             result = payload.get("result_blob_id")
             if result and self.source_id:
+                self.expanded_id = str(result)  # the reload shows the new expansion
                 self.show_for(self.source_id)
         elif state == "cancelled":
             draft = payload.get("draft_text")
