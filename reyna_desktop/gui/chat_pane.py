@@ -85,11 +85,29 @@ def alternatives_html(message: dict[str, Any], shown: int) -> str:
     return f" <small>{back} {shown + 1}/{count} {forward}</small>"
 
 
+def content_html(content: str, sources: list[Any]) -> str:
+    """A reply's text: quoted sentences ("> …" then "— chapter") as an indented quote whose
+    chapter opens the source; the "Sources:" line is left to the links under the reply."""
+    by_title = {s.get("title"): s.get("blob_id") for s in sources if isinstance(s, dict)}
+    parts = []
+    for block in content.split("\n\n"):
+        if block.startswith("Sources: ") and sources:
+            continue
+        if block.startswith("> "):
+            quote, _, chapter = block[2:].partition("\n— ")
+            link = (f"<br>— <a href='open:{html.escape(str(by_title[chapter]))}'>{html.escape(chapter)}</a>"
+                    if chapter in by_title else "")
+            parts.append(f"<blockquote style='margin:4px 16px'><i>{html.escape(quote)}</i>{link}</blockquote>")
+        else:
+            parts.append(html.escape(block).replace("\n", "<br>"))
+    return "<br>".join(parts)
+
+
 def message_html(message: dict[str, Any], last_assistant: bool, streaming: bool = False) -> str:
     role = message["role"]
     who = {"user": "You", "assistant": "Assistant", "system": "System"}.get(role, role)
     align = "#2f6fb0" if role == "user" else "#2f8f6a"
-    body = html.escape(message["content"]).replace("\n", "<br>")
+    body = content_html(str(message["content"]), message.get("sources") or [])
     actions = []
     if not streaming and message.get("id"):
         mid = message["id"]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,17 +22,21 @@ from PySide6.QtWidgets import (
 from reyna_desktop.gui import workers
 from reyna_desktop.gui.jobs import JobService
 from reyna_desktop.gui.paragraphs import accept_paragraph, paragraph_at
+from reyna_desktop.processors.expansion_styles import DEFAULT_STYLE, STYLES
 
 log = logging.getLogger(__name__)
-STYLES = ["creative", "literary", "descriptive", "concise", "dialogue", "academic"]
 
 
-def latest_expansion(store, blob_id: str) -> tuple[Any, dict[str, Any]] | None:
+def expansions(store, blob_id: str) -> list[tuple[Any, dict[str, Any]]]:
+    """Every expansion of the draft, oldest first: Regenerate adds one and keeps the others."""
     found = [b for b in store.blobs.derived(blob_id) if b.schema_id == "expanded-text-v1"]
-    if not found:
-        return None
-    chosen = next((b for b in reversed(found) if b.is_final), found[-1])
-    return chosen, store.blobs.data(chosen.id)
+    return [(b, store.blobs.data(b.id)) for b in found]
+
+
+def shown_first(versions: list[tuple[Any, dict[str, Any]]]) -> int:
+    """The expansion marked final, else the newest."""
+    finals = [i for i, (blob, _) in enumerate(versions) if blob.is_final]
+    return finals[-1] if finals else len(versions) - 1
 
 
 class ExpandedPane(QWidget):
@@ -54,11 +59,23 @@ class ExpandedPane(QWidget):
         self.view.setPlaceholderText("Press Expand to let the model write a longer version of the draft.")
         self.ratio = QDoubleSpinBox(minimum=1.5, maximum=6.0, singleStep=0.5, value=3.0, suffix="×")
         self.ratio.setToolTip("How much longer the expansion should be")
-        self.style_box = QComboBox(editable=True)
-        self.style_box.addItems(STYLES)
+        self.style_box = QComboBox()
+        for offered in STYLES:  # the processor's own list: every style shown is one it accepts
+            self.style_box.addItem(offered.label, offered.id)
+            self.style_box.setItemData(self.style_box.count() - 1, offered.guidance, Qt.ItemDataRole.ToolTipRole)
         self.style_box.setToolTip("Writing style for the expansion")
         self.expand_button = QPushButton("Expand")
         self.expand_button.clicked.connect(self.expand)
+        self.versions: list[tuple[Any, dict[str, Any]]] = []
+        self.shown = -1
+        self.previous_button = QPushButton("‹")
+        self.previous_button.setToolTip("The earlier expansion")
+        self.previous_button.clicked.connect(lambda: self.show_version(self.shown - 1))
+        self.next_button = QPushButton("›")
+        self.next_button.setToolTip("The later expansion")
+        self.next_button.clicked.connect(lambda: self.show_version(self.shown + 1))
+        self.version_label = QLabel("")
+        self.version_label.setAccessibleName("Expansion shown")
         self.stop_button = QPushButton("Stop")
         self.stop_button.clicked.connect(self.stop)
         self.accept_button = QPushButton("Accept paragraph")
@@ -80,6 +97,8 @@ class ExpandedPane(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("<b>Expanded</b>"))
         top.addWidget(self.status, 1)
+        for widget in (self.previous_button, self.version_label, self.next_button):
+            top.addWidget(widget)
         layout.addLayout(top)
         layout.addLayout(options)
         layout.addWidget(self.view, 1)
@@ -90,7 +109,8 @@ class ExpandedPane(QWidget):
 
     def set_defaults(self, ratio: float, style: str) -> None:
         self.ratio.setValue(ratio)
-        self.style_box.setCurrentText(style)
+        index = self.style_box.findData(style)
+        self.style_box.setCurrentIndex(index if index >= 0 else self.style_box.findData(DEFAULT_STYLE))
 
     def show_for(self, blob_id: str | None) -> None:
         same = blob_id == self.source_id
@@ -98,28 +118,39 @@ class ExpandedPane(QWidget):
         if self.job_id is None and not same:
             self.view.clear()
             self.expanded_id = None
+            self.versions, self.shown = [], -1
         self._buttons()
         if blob_id is None:
             return
         self.status.setText("Looking for an expansion…")
-        workers.submit(latest_expansion, self.store, blob_id, on_done=lambda r: self._found(blob_id, r),
+        workers.submit(expansions, self.store, blob_id, on_done=lambda r: self._found(blob_id, r),
                        on_error=lambda exc: self.error.emit(str(exc)))
 
-    def _found(self, blob_id: str, result: tuple[Any, dict[str, Any]] | None) -> None:
+    def _found(self, blob_id: str, versions: list[tuple[Any, dict[str, Any]]]) -> None:
         if blob_id != self.source_id or self.job_id is not None:
             return
-        if result is None:
-            self.expanded_id = None
+        self.versions = versions
+        if not versions:
+            self.expanded_id, self.shown = None, -1
             self.view.clear()
             self.status.setText("No expansion yet")
-        else:
-            blob, data = result
-            self.expanded_id = blob.id
-            self.view.setPlainText(str(data.get("expanded", "")))
-            ratio = data.get("expansion_ratio")
-            shown = f", {ratio:.1f}× the draft" if isinstance(ratio, int | float) else ""
-            note = f"{blob.word_count:,} words{shown}"
-            self.status.setText(note + ("  ★ final" if blob.is_final else ""))
+            self._buttons()
+            return
+        ids = [blob.id for blob, _ in versions]
+        # A reload of the same draft (after Accept) keeps the expansion the writer was reading.
+        self.show_version(ids.index(self.expanded_id) if self.expanded_id in ids else shown_first(versions))
+
+    def show_version(self, index: int) -> None:
+        """Show expansion `index` (0 the oldest); its paragraphs are the ones Accept takes."""
+        if not 0 <= index < len(self.versions) or self.job_id is not None:
+            return
+        blob, data = self.versions[index]
+        self.shown, self.expanded_id = index, blob.id
+        self.view.setPlainText(str(data.get("expanded", "")))
+        ratio = data.get("expansion_ratio")
+        shown = f", {ratio:.1f}× the draft" if isinstance(ratio, int | float) else ""
+        style = f", {data['style']}" if data.get("style") else ""
+        self.status.setText(f"{blob.word_count:,} words{shown}{style}" + ("  ★ final" if blob.is_final else ""))
         self._buttons()
 
     def _buttons(self) -> None:
@@ -129,21 +160,30 @@ class ExpandedPane(QWidget):
         self.stop_button.setEnabled(busy)
         self.accept_button.setEnabled(self.expanded_id is not None and not busy)
         self.final_button.setEnabled(self.expanded_id is not None and not busy)
+        many = len(self.versions) > 1
+        self.version_label.setText(f"{self.shown + 1}/{len(self.versions)}" if many and self.shown >= 0 else "")
+        self.previous_button.setVisible(many)
+        self.next_button.setVisible(many)
+        self.previous_button.setEnabled(many and not busy and self.shown > 0)
+        self.next_button.setEnabled(many and not busy and self.shown < len(self.versions) - 1)
 
     def params(self) -> dict[str, Any]:
-        return {"ratio": self.ratio.value(), "style": self.style_box.currentText().strip() or "creative",
+        return {"ratio": self.ratio.value(), "style": self.style_box.currentData() or DEFAULT_STYLE,
                 **self.extra_params}
 
     def expand(self) -> None:
         if self.source_id is None or self.job_id is not None:
             return
         source = self.source_id
+        params = self.params()
+        if self.expanded_id is not None:  # Regenerate: a fresh seed, so the cache gives a new expansion
+            params.setdefault("seed", secrets.randbelow(2**31))
         self.job_id = "pending"
         self.view.clear()
         self.status.setText("Queued…")
         self._buttons()
         self.streaming.emit(True)
-        self.jobs.submit("text-expansion", {"blob_id": source}, self.params(),
+        self.jobs.submit("text-expansion", {"blob_id": source}, params,
                          on_done=self._submitted, on_error=self._submit_failed)
 
     def _submitted(self, job: Any) -> None:
@@ -197,6 +237,7 @@ class ExpandedPane(QWidget):
             self.status.setText("Done")
             result = payload.get("result_blob_id")
             if result and self.source_id:
+                self.expanded_id = str(result)  # the reload shows the new expansion
                 self.show_for(self.source_id)
         elif state == "cancelled":
             draft = payload.get("draft_text")

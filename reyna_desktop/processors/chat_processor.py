@@ -14,7 +14,8 @@ from typing import Any, ClassVar
 
 from reyna_desktop.models import Blob, Bucket
 from reyna_desktop.processors.base import JobContext, Processor, ProcessorError
-from reyna_desktop.processors.retrieval import Source, find_sources
+from reyna_desktop.processors.grounded_answer import answer_from_book
+from reyna_desktop.processors.retrieval import Source
 
 CONVERSATION_TYPES = ("conversation", "thread")
 DEFAULT_SYSTEM = "A conversation between a writer and a helpful, concise writing assistant."
@@ -39,10 +40,18 @@ class ChatProcessor(Processor):
         conversation = conversation_of(ctx, message)
         settings = conversation_settings(ctx, conversation)
         question = str(data.get("content", ""))
-        sources = []
         if settings.get("attached_bucket_id"):
             limit = int(ctx.params.get("context_limit") or 0)
-            sources = find_sources(ctx.store, str(settings["attached_bucket_id"]), question, limit=limit)
+            reply, sources = answer_from_book(ctx, str(settings["attached_bucket_id"]), question, limit=limit)
+            return self._save(ctx, message, conversation, reply, sources)
+        reply = self._converse(ctx, message, conversation, settings, question)
+        return self._save(ctx, message, conversation, reply, [])
+
+    def _converse(
+        self, ctx: JobContext, message: Blob, conversation: Bucket, settings: dict[str, Any], question: str
+    ) -> str:
+        """A reply from the model alone (a conversation attached to nothing)."""
+        sources: list[Source] = []
         opening = [{"role": "system", "content": system_text(settings, sources)}]
         if not ctx.llm.has_chat_template:
             opening += BASE_MODEL_EXAMPLE
@@ -60,6 +69,10 @@ class ChatProcessor(Processor):
             reply = clean_reply(ctx.chat(messages, max_tokens=max_tokens, stop=stop, **sampling).text)
         if not reply:
             raise ProcessorError(f"the model ({ctx.llm.model}) gave no usable answer; try rephrasing the question")
+        return reply
+
+    @staticmethod
+    def _save(ctx: JobContext, message: Blob, conversation: Bucket, reply: str, sources: list[Source]) -> str:
         out = {"content": reply, "sender_id": "assistant", "role": "assistant", "reply_to": message.id,
                "sources": [s.as_dict() for s in sources]}
         replace = ctx.params.get("replace_blob_id")

@@ -1,37 +1,68 @@
-"""Context for chat: the blobs of an attached bucket that best match a question (FTS5 bm25).
+"""Context for chat: the passages of an attached bucket that answer a question, or none.
 
-The question's content words (three letters or more, common words left out) are matched
-with OR and as prefixes, so "lighthouses?" finds "lighthouse"; chat messages themselves are
-never used as sources, nor are style analyses (numbers, no prose).
+Passages are paragraphs (store/passages.py, FTS5 with the Porter stemmer). The question's
+content words are matched with OR; each hit is then scored by how much of the question it
+covers, every word weighted by how rare it is in the book (a word the book never uses
+weighs most, so "the ship" in a book without ships is not covered by the sisters being
+there). A passage below THRESHOLD is not evidence: with none above it, the chat says the
+project does not mention the subject. From the best passages the sentences that share most
+with the question are the quote. Chat messages and style analyses are never sources.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from reyna_desktop.processors.sources import TEXT_SCHEMAS
+from reyna_desktop.processors.text_chunks import sentences
 
 if TYPE_CHECKING:
     from reyna_desktop.store import Store
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_KEYWORDS = 10
+THRESHOLD = 0.5  # the share of the question's (weighted) words a passage must cover
+CANDIDATES = 12  # passages ranked by bm25 before they are scored
+QUOTE_SENTENCES = 2
 STOPWORDS = frozenset(
     "the and for are but not you your with this that what which who whom whose when where why how was were "
     "has have had does did can could would should will shall may might must about into from over under than "
     "then there their them they she her his him its our out all any some been being also just very more most "
-    "tell me please know story book chapter".split()
+    "tell me please know story book chapter "
+    # the frame of a question, not its subject
+    "name named called colour color many much long old kind sort happen happened happens say said says "
+    "mr mrs miss sir lady".split()
 )
 
 
 @dataclass
 class Source:
     blob_id: str
-    title: str
-    snippet: str
+    title: str  # the chapter (the blob's bucket) and the blob's own title where they differ
+    snippet: str  # the quoted sentences
+    passage: int = 0  # the passage's index in the blob, so the window can open the chapter there
+    score: float = 0.0
 
-    def as_dict(self) -> dict[str, str]:
-        return {"blob_id": self.blob_id, "title": self.title, "snippet": self.snippet}
+    def as_dict(self) -> dict[str, Any]:
+        return {"blob_id": self.blob_id, "title": self.title, "snippet": self.snippet, "passage": self.passage,
+                "score": round(self.score, 3)}
+
+
+@dataclass
+class Evidence:
+    """What the book says about a question: the supporting passages, best first (none: not mentioned)."""
+
+    question: str
+    terms: list[str]
+    sources: list[Source] = field(default_factory=list)
+    passages: list[str] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return bool(self.sources)
 
 
 def keywords(question: str) -> list[str]:
@@ -42,22 +73,75 @@ def keywords(question: str) -> list[str]:
     return out[:MAX_KEYWORDS]
 
 
-def find_sources(
-    store: Store, bucket_id: str, question: str, *, limit: int = 3, snippet_tokens: int = 40
-) -> list[Source]:
-    words = keywords(question)
-    if not words or limit <= 0:
-        return []
-    expression = " OR ".join(f'"{w}"*' for w in words)
-    rows = store.query(
-        """SELECT b.id, b.title, bm25(blobs_fts, 10.0, 1.0, 3.0) AS score,
-                  snippet(blobs_fts, 1, '', '', '…', ?) AS snip
-           FROM blobs_fts JOIN blobs b ON b.seq = blobs_fts.rowid
-           WHERE blobs_fts MATCH ? AND b.deleted_at IS NULL AND b.schema_id NOT IN ('message-v1', 'style-analysis-v1')
-             AND EXISTS (SELECT 1 FROM blob_buckets bb JOIN buckets c ON c.id = bb.bucket_id
-                         WHERE bb.blob_id = b.id AND c.deleted_at IS NULL
-                           AND c.path LIKE (SELECT path FROM buckets WHERE id = ?) || '%')
-           ORDER BY score LIMIT ?""",
-        (snippet_tokens, expression, bucket_id, limit),
-    )
-    return [Source(r["id"], r["title"], (r["snip"] or "").strip()) for r in rows]
+def find_evidence(store: Store, bucket_id: str, question: str, *, limit: int = 3) -> Evidence:
+    """The passages under `bucket_id` that answer `question`, with their quoted sentences."""
+    terms = keywords(question)
+    evidence = Evidence(question, terms)
+    if not terms or limit <= 0:
+        return evidence
+    blobs = store.blobs.in_bucket(bucket_id, recursive=True, schema_ids=list(TEXT_SCHEMAS))
+    blob_ids = [b.id for b in blobs]
+    store.passages.sync(blob_ids)
+    total = store.passages.count(blob_ids)
+    where = {t: store.passages.matching(blob_ids, _term_expression(t)) for t in terms}
+    weights = {t: math.log((total + 1) / (max(1, len(found)) + 0.5)) for t, found in where.items()}
+    weight_sum = sum(weights.values()) or 1.0
+    hits = store.passages.search(blob_ids, " OR ".join(_term_expression(t) for t in terms), limit=CANDIDATES)
+
+    def covered(blob_id: str, position: int) -> float:
+        return sum(w for t, w in weights.items() if (blob_id, position) in where[t]) / weight_sum
+
+    scored = sorted(((covered(h.blob_id, h.position), h) for h in hits), key=lambda pair: -pair[0])
+    titles = {b.id: _title(store, b.id) for b in blobs}
+    for value, hit in scored[:limit]:
+        if value < THRESHOLD:
+            break
+        quote = " ".join(best_sentences(hit.text, terms, weights, QUOTE_SENTENCES))
+        evidence.sources.append(Source(hit.blob_id, titles[hit.blob_id], quote, hit.position, value))
+        evidence.passages.append(hit.text)
+    return evidence
+
+
+def _term_expression(term: str) -> str:
+    """The term as an FTS5 prefix query; the index's Porter stemmer applies to it too."""
+    return f'"{term}"*'
+
+
+def stem(word: str) -> str:
+    """A rough stem for matching words within a passage: common endings off, then five letters."""
+    word = word.lower()
+    for ending in ("ing", "ed", "es", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            word = word[: -len(ending)]
+            break
+    return word[:5]
+
+
+def best_sentences(passage: str, terms: list[str], weights: dict[str, float], count: int) -> list[str]:
+    """The passage's sentences that cover most of the question, in their order."""
+    found = sentences(" ".join(passage.split()))
+
+    def coverage(sentence: str) -> float:
+        have = {stem(w) for w in _WORD.findall(sentence)}
+        return sum(weights[t] for t in terms if stem(t) in have)
+
+    ranked = sorted(range(len(found)), key=lambda i: -coverage(found[i]))
+    chosen = [i for i in ranked[:count] if coverage(found[i]) > 0] or ranked[:1]
+    return [found[i] for i in sorted(chosen)]
+
+
+CHAPTER_TYPES = frozenset({"chapter", "part", "scene"})
+
+
+def _title(store: Store, blob_id: str) -> str:
+    """The chapter's name for a blob in a chapter (what a reader cites), else the blob's title."""
+    blob = store.blobs.get(blob_id)
+    bucket = store.buckets.get(blob.primary_bucket_id) if blob.primary_bucket_id else None
+    if bucket is not None and bucket.type in CHAPTER_TYPES:
+        return bucket.name
+    return blob.title or (bucket.name if bucket else blob_id)
+
+
+def find_sources(store: Store, bucket_id: str, question: str, *, limit: int = 3) -> list[Source]:
+    """The supporting passages only (for callers that do not need the weights)."""
+    return find_evidence(store, bucket_id, question, limit=limit).sources

@@ -1,13 +1,22 @@
-"""Summaries of a text, a chapter or a whole book, by map-reduce (mapreduce.py)."""
+"""Summaries of a text, a chapter or a whole book, by map-reduce (mapreduce.py).
+
+Each piece is first cut to its key sentences, ranked deterministically (key_sentences: the
+words the piece uses most, and an early position), and the model compresses those. A
+summary that names someone the piece never mentions is written again greedily; if it still
+does, the key sentences themselves are the summary (nothing invented reaches the book's
+pitch).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from reyna_desktop.processors import expansion_checks as checks
 from reyna_desktop.processors.base import JobContext, Processor, ProcessorError
 from reyna_desktop.processors.mapreduce import map_reduce
 from reyna_desktop.processors.sources import manuscript_blobs
+from reyna_desktop.processors.text_chunks import sentences
 from reyna_desktop.store.text import word_count
 
 STOP = ["\n\nText:", "\nText:", "\n\n", "\nSummary:"]
@@ -35,17 +44,58 @@ def summary_prompt(text: str) -> str:
             f"Text: {flat}\nSummary:")
 
 
+KEY_SHARE = 0.4  # of a piece's sentences kept for the model to compress
+MIN_KEY_SENTENCES = 3
+
+
+def key_sentences(text: str) -> list[str]:
+    """The piece's most central sentences, in their order: each scored by how often the piece
+    uses its content words (per word, so long sentences do not win by length) plus a bonus
+    for coming early. Deterministic: the same text gives the same sentences."""
+    found = sentences(" ".join(text.split()))
+    if len(found) <= MIN_KEY_SENTENCES:
+        return found
+    counts: dict[str, int] = {}
+    for sentence in found:
+        for word in checks.content_stems(sentence):
+            counts[word] = counts.get(word, 0) + 1
+
+    def score(index: int) -> float:
+        words = checks.content_stems(found[index])
+        weight = sum(counts[w] for w in words) / (len(words) + 2)
+        return weight + 1.0 / (1 + index)
+
+    keep = max(MIN_KEY_SENTENCES, round(len(found) * KEY_SHARE))
+    chosen = sorted(sorted(range(len(found)), key=lambda i: (-score(i), i))[:keep])
+    return [found[i] for i in chosen]
+
+
+def invented_names(summary: str, text: str) -> list[str]:
+    """People or places the summary names that the summarised text never mentions."""
+    return checks.new_names(summary, checks.known_words(text))
+
+
 def summarise_with(ctx: JobContext) -> Callable[[str, int], str]:
-    """A map-reduce step: summarise one piece with the job's model."""
+    """A map-reduce step: summarise one piece's key sentences with the job's model."""
 
     sampling: dict[str, Any] = {} if "temperature" in ctx.params else {"temperature": SUMMARY_TEMPERATURE}
 
-    def summarise(text: str, max_tokens: int) -> str:
+    def write(key: str, max_tokens: int, options: dict[str, Any]) -> str:
         if ctx.llm.has_chat_template:
-            ask = f"Summarise what happens in this text in a few sentences:\n\n{text}"
+            ask = f"Summarise what happens in this text in a few sentences:\n\n{key}"
             messages = [{"role": "user", "content": ask}]
-            return ctx.chat(messages, max_tokens=max_tokens, **sampling).text.strip()
-        return ctx.generate(summary_prompt(text), max_tokens=max_tokens, stop=STOP, **sampling).text.strip()
+            return ctx.chat(messages, max_tokens=max_tokens, **options).text.strip()
+        return ctx.generate(summary_prompt(key), max_tokens=max_tokens, stop=STOP, **options).text.strip()
+
+    def summarise(text: str, max_tokens: int) -> str:
+        key = " ".join(key_sentences(text))
+        summary = write(key, max_tokens, sampling)
+        if invented_names(summary, text):
+            ctx.partial("\n")
+            summary = write(key, max_tokens, {**sampling, "temperature": 0.0})
+        if invented_names(summary, text):
+            summary = " ".join(key_sentences(text)[:2])
+        return summary
 
     return summarise
 

@@ -8,7 +8,13 @@ from collections.abc import Callable
 
 CountTokens = Callable[[str], int]
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+")
+# A sentence ends at . ! ? or … (and its closing quote or bracket) before white space and a
+# word that is not lower-case ("“Oh!” said she" goes on); not after a title ("Mr. Bennet")
+# or an initial ("J. Smith").
+_SENTENCE_END = re.compile(
+    r"(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bSr\.)(?<!\bJr\.)(?<!\b[A-Z]\.)"
+    r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)]))\s+(?![a-z])"
+)
 
 
 def paragraphs(text: str) -> list[str]:

@@ -1,49 +1,44 @@
-"""Text expansion: a short draft becomes prose several times as long, streamed as it is written.
+"""Text expansion: a short draft becomes prose several times as long, and keeps every word of it.
 
-Base models get a few-shot completion prompt (an example in the chosen style, then the draft,
-then "Passage:"), stop sequences and a repeat penalty; models with a chat template get an
-instruction. A long draft is expanded paragraph by paragraph (sections), each prompt sized so
-that it and its answer fit the context.
+The draft is the skeleton. Each of its sentences is kept as written; the model writes the
+gap after each one, as a continuation of the text so far that leads towards the next draft
+sentence (shown to it as "where the passage goes"). A small base model continues text well
+and follows instructions badly, so the prompt is a page of the book: its title, the
+chapter's neighbourhood, the character/place notes, a style line, the passage's plan, then
+the passage itself. For every gap N candidates are sampled and cut at the first sentence
+that breaks a rule (a prompt label, a run copied from a style sample, a proper name that the
+draft, its chapter and the notes never use, a repeat, or the next draft sentence arriving);
+the best is kept (overlap with the neighbouring draft sentences, length, no repetition).
+
+A long draft is expanded paragraph by paragraph (sections), with the end of the previous
+expanded section in the prompt. The draft's sentences are streamed at once; each gap is
+streamed when it has been chosen.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import secrets
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
+from reyna_desktop.processors import expansion_checks as checks
 from reyna_desktop.processors.base import JobContext, Processor, ProcessorError
+from reyna_desktop.processors.book_context import DraftContext, draft_context
+from reyna_desktop.processors.expansion_styles import DEFAULT_STYLE, STYLE_IDS, STYLES, Style, style
 from reyna_desktop.processors.style_metrics import analyze
-from reyna_desktop.processors.text_chunks import paragraphs, split_to_fit
+from reyna_desktop.processors.text_chunks import paragraphs, sentences, split_to_fit
 from reyna_desktop.store.text import word_count
 
 MIN_WORDS = 10
 TOKENS_PER_WORD = 1.4  # English prose with this tokenizer, rounded up
-STOP = ["\n\nDraft:", "\nDraft:", "Draft:", "\n\n\n"]
-MAX_CONTINUATIONS = 4
-LONG_ENOUGH = 0.9  # of the target length
-
-EXAMPLE_DRAFT = "She missed the last bus and walked home in the rain."
-STYLE_EXAMPLES: dict[str, str] = {
-    "creative": (
-        "The red tail lights of the last bus shrank into the dark as she reached the stop, breathless. "
-        "For a moment she simply stood there, listening to the rain drum on the shelter roof. Then she "
-        "pulled her collar up and started walking, splashing through puddles that shone like spilled ink, "
-        "counting streetlights until her own front door finally appeared."
-    ),
-    "formal": (
-        "Having arrived at the stop moments after the final bus of the evening had departed, she was "
-        "obliged to complete her journey on foot. The rain, which had been falling steadily since the "
-        "afternoon, continued without pause, and she reached her residence considerably later, and "
-        "considerably wetter, than she had intended."
-    ),
-    "descriptive": (
-        "The bus pulled away just as she rounded the corner, its windows glowing yellow against the grey "
-        "evening. Rain fell in thin, cold sheets, soaking her coat and flattening her hair against her "
-        "forehead. The pavement glistened under the orange streetlights, and the gutters ran fast and "
-        "loud as she walked the long mile home."
-    ),
-}
+GAP_TEMPERATURE = 0.8  # varied candidates; the rules and the score pick among them
+MAX_ROUNDS = 3  # a gap shorter than its share is continued (or tried afresh when every candidate failed)
+ARRIVED = 0.5  # a generated sentence sharing this much with the next draft sentence is that sentence again
+REPEATED = 0.5  # ... or this share of trigrams already written is a repeat
+CONTEXT_SHARE = 0.45  # of the context for the chapter's neighbourhood and the notes
+SAMPLES = tuple(s.example for s in STYLES)
 
 
 _STRUCTURE = re.compile(r"^\s*(#{1,6}\s.*|[*\-_~#](\s*[*\-_~#]){2,}|[*\-_~#]{1,2})\s*$")
@@ -54,27 +49,52 @@ def is_structure(section: str) -> bool:
     return bool(_STRUCTURE.match(section))
 
 
+@dataclass
+class Gap:
+    """What one gap is asked for: the prompt up to it, its neighbours and its word share."""
+
+    prompt: str
+    before: str  # the draft sentence it follows
+    after: str | None  # the draft sentence it leads to (None after the last)
+    words: int
+    written: str  # the passage so far (for the repeat rule)
+    borrowed: tuple[str, ...] = SAMPLES  # texts in the prompt it must not copy (samples, chapter, notes)
+
+
 class TextExpansion(Processor):
     id = "text-expansion"
-    version = "1.1.0"
-    description = "Turns a short draft into prose 3–5 times as long, in a chosen style"
+    version = "2.0.0"
+    description = "Turns a short draft into prose 3–5 times as long, keeping every sentence of the draft"
     input_schemas: ClassVar[tuple[str, ...]] = ("text-input-v1",)
     output_schema = "expanded-text-v1"
     concurrency = 1
     uses_model = True
     model_task = "expansion"
-    default_params: ClassVar[dict[str, Any]] = {"ratio": 3.0, "style": "creative", "max_tokens": None}
+    default_params: ClassVar[dict[str, Any]] = {
+        "ratio": 3.0, "style": DEFAULT_STYLE, "candidates": 2, "temperature": None, "max_tokens": None,
+    }
+    styles: ClassVar[tuple[Style, ...]] = STYLES
 
     def run(self, ctx: JobContext) -> str:
         blob = ctx.input_blob()
         original = ctx.store.blobs.text(blob.id).strip()
-        ratio, style = self._options(ctx, original, blob.id)
-        sections = self._sections(ctx, original, ratio, style)
+        ratio, chosen, candidates = self._options(ctx, original, blob.id)
+        llm = ctx.llm
+        around = draft_context(ctx.store, blob, int(llm.n_ctx * CONTEXT_SHARE), llm.count_tokens)
+        known = checks.known_words(original, around.chapter_text, around.notes, around.book_title,
+                                   around.chapter_title)
+        sections = self._sections(ctx, original, ratio)
         outputs: list[dict[str, str]] = []
+        previous = ""
         for index, section in enumerate(sections):
             if index:
                 ctx.partial("\n\n")
-            expanded = section if is_structure(section) else self._expand(ctx, section, ratio, style)
+            if is_structure(section):
+                expanded = section
+                ctx.partial(section)
+            else:
+                expanded = self._expand(ctx, section, previous, around, chosen, ratio, candidates, known)
+                previous = expanded
             outputs.append({"original": section, "expanded": expanded})
             ctx.progress((index + 1) / len(sections))
         expanded_text = "\n\n".join(o["expanded"] for o in outputs)
@@ -83,80 +103,162 @@ class TextExpansion(Processor):
             "original": original,
             "expanded": expanded_text,
             "expansion_ratio": round(word_count(expanded_text) / max(1, word_count(original)), 3),
-            "style": style,
+            "style": chosen.id,
             "target_ratio": ratio,
             "style_analysis": {k: v for k, v in metrics.items() if k != "exclamation_share"},
             "sections": outputs,
         }
         return ctx.save_output(data, parent_id=blob.id, title=f"{blob.title} (expanded)"[:120])
 
-    def _options(self, ctx: JobContext, original: str, blob_id: str) -> tuple[float, str]:
+    # -- options and sections -------------------------------------------------------------
+
+    def _options(self, ctx: JobContext, original: str, blob_id: str) -> tuple[float, Style, int]:
         words = word_count(original)
         if words < MIN_WORDS:
             raise ProcessorError(f"blob {blob_id} has {words} words; text expansion needs at least {MIN_WORDS}")
         try:
             ratio = float(ctx.params.get("ratio") or 3.0)
+            candidates = int(ctx.params.get("candidates") or 2)
         except (TypeError, ValueError):
-            raise ProcessorError(f"ratio must be a number, not {ctx.params.get('ratio')!r}") from None
+            raise ProcessorError(
+                f"ratio and candidates must be numbers, not {ctx.params.get('ratio')!r} and "
+                f"{ctx.params.get('candidates')!r}") from None
         if not 1.5 <= ratio <= 6.0:
             raise ProcessorError(f"ratio must be between 1.5 and 6, not {ratio}")
-        style = str(ctx.params.get("style") or "creative")
-        if style not in STYLE_EXAMPLES:
-            raise ProcessorError(f"style {style!r} is not one of {', '.join(STYLE_EXAMPLES)}")
-        return ratio, style
+        if not 1 <= candidates <= 8:
+            raise ProcessorError(f"candidates must be between 1 and 8, not {candidates}")
+        name = str(ctx.params.get("style") or DEFAULT_STYLE)
+        try:
+            return ratio, style(name), candidates
+        except KeyError:
+            raise ProcessorError(f"style {name!r} is not one of {', '.join(STYLE_IDS)}") from None
 
-    def _sections(self, ctx: JobContext, text: str, ratio: float, style: str) -> list[str]:
-        """Paragraphs (split further if needed) whose prompt and answer both fit the context."""
+    @staticmethod
+    def _sections(ctx: JobContext, text: str, ratio: float) -> list[str]:
+        """Paragraphs (split further if needed) whose expansion fits what is left of the context."""
         llm = ctx.llm
-        header = llm.count_tokens(self._prompt("", ratio, style))
-        budget = max(32, int((llm.n_ctx - header - 16) / (1 + TOKENS_PER_WORD * ratio)))
+        room = llm.n_ctx * (1 - CONTEXT_SHARE) - 128
+        budget = max(32, int(room / (1 + 2 * TOKENS_PER_WORD * ratio)))
         sections: list[str] = []
         for paragraph in paragraphs(text):
             sections.extend(split_to_fit(paragraph, budget, llm.count_tokens))
         return sections
 
-    def _expand(self, ctx: JobContext, section: str, ratio: float, style: str) -> str:
-        target_words = max(20, round(word_count(section) * ratio))
-        max_tokens = math.ceil(target_words * TOKENS_PER_WORD) + 16
+    # -- one section ----------------------------------------------------------------------
+
+    def _expand(
+        self, ctx: JobContext, section: str, previous: str, around: DraftContext, chosen: Style, ratio: float,
+        candidates: int, known: set[str],
+    ) -> str:
+        skeleton = sentences(section)
+        gap_words = max(6, round((ratio - 1) * word_count(section) / len(skeleton)))
+        header = page_header(around, chosen, previous)
+        borrowed = (*SAMPLES, around.neighbourhood, around.notes, previous)
+        pieces: list[str] = []
+        for k, sentence in enumerate(skeleton):
+            ctx.partial(f" {sentence}" if pieces else sentence)
+            pieces.append(sentence)
+            after = skeleton[k + 1] if k + 1 < len(skeleton) else None
+            gap = Gap(prompt=f"{header}{' '.join(pieces)}", before=sentence, after=after, words=gap_words,
+                      written=" ".join(pieces), borrowed=borrowed)
+            text = self._write_gap(ctx, gap, candidates, known, seed=k)
+            if text:
+                ctx.partial(f" {text}")
+                pieces.append(text)
+        return " ".join(pieces)
+
+    def _write_gap(self, ctx: JobContext, gap: Gap, candidates: int, known: set[str], seed: int) -> str:
+        """The best of `candidates` continuations, continued once if it is much shorter than asked."""
+        written = ""
+        for round_ in range(MAX_ROUNDS):
+            missing = gap.words - word_count(written)
+            if missing < gap.words * 0.4:
+                break
+            prompt = f"{gap.prompt} {written}".rstrip()
+            options = [self._candidate(ctx, prompt, gap, missing, known, seed * 97 + round_ * 13 + i)
+                       for i in range(candidates)]
+            best = max(options, key=lambda text: score(text, gap, missing))
+            if not best:
+                continue  # every candidate broke a rule at once: new seeds next round
+            written = f"{written} {best}".strip()
+            gap = replace(gap, written=f"{gap.written} {best}")
+        return written
+
+    def _candidate(self, ctx: JobContext, prompt: str, gap: Gap, missing: int, known: set[str], offset: int) -> str:
+        max_tokens = math.ceil(missing * TOKENS_PER_WORD * 1.5) + 24
         if ctx.params.get("max_tokens"):
             max_tokens = min(max_tokens, int(ctx.params["max_tokens"]))
-        if ctx.llm.has_chat_template:
-            messages = [
-                {"role": "system", "content": "You are a writing assistant who expands drafts into finished prose."},
-                {
-                    "role": "user",
-                    "content": f"Rewrite this draft as a {style} passage of about {target_words} "
-                    f"words. Reply with the passage only.\n\n{section}",
-                },
-            ]
-            return ctx.chat(messages, max_tokens=max_tokens).text.strip()
-        return self._complete_to_length(ctx, self._prompt(section, ratio, style), target_words, max_tokens)
+        sampling: dict[str, Any] = {"seed": self._seed(ctx) + offset}
+        if ctx.params.get("temperature") is None:
+            sampling["temperature"] = GAP_TEMPERATURE
+        try:
+            if ctx.llm.has_chat_template:
+                ask = (f"Continue this passage with one to three sentences that lead towards: {gap.after or 'its end'}"
+                       f"\nReply with the new sentences only.\n\n{gap.written}")
+                raw = ctx.chat([{"role": "user", "content": ask}], max_tokens=max_tokens, stop=["\n"],
+                               **sampling).text
+            else:
+                raw = ctx.generate(prompt, max_tokens=max_tokens, stop=["\n"], stream=False, **sampling).text
+        except ProcessorError:  # the model had nothing to add here
+            return ""
+        return keep_good_sentences(raw, gap, missing, known)
 
     @staticmethod
-    def _complete_to_length(ctx: JobContext, prompt: str, target_words: int, max_tokens: int) -> str:
-        """A small base model ends its passage early; ask it to go on with what it wrote until the
-        passage reaches most of the target length or the token budget is spent."""
-        first = ctx.generate(prompt, max_tokens=max_tokens, stop=STOP)
-        text, spent = first.text.strip(), first.completion_tokens
-        for _ in range(MAX_CONTINUATIONS):
-            missing = target_words - word_count(text)
-            budget = max_tokens - spent
-            if missing < target_words * (1 - LONG_ENOUGH) or budget < 16:
-                break
-            ctx.partial(" ")
-            try:
-                more = ctx.generate(
-                    f"{prompt} {text}", max_tokens=min(budget, math.ceil(missing * TOKENS_PER_WORD) + 16), stop=STOP
-                )
-            except ProcessorError:  # it had nothing more to say
-                break
-            text, spent = f"{text} {more.text.strip()}", spent + more.completion_tokens
-        return text
+    def _seed(ctx: JobContext) -> int:
+        seed = ctx.params.get("seed")
+        if seed is None:
+            seed = ctx.llm.defaults.seed
+        return int(seed) if int(seed) >= 0 else secrets.randbelow(2**30)
 
-    @staticmethod
-    def _prompt(section: str, ratio: float, style: str) -> str:
-        return (
-            f"Each short draft below is rewritten as a {style} passage about {ratio:g} times as long.\n\n"
-            f"Draft: {EXAMPLE_DRAFT}\nPassage: {STYLE_EXAMPLES[style]}\n\n"
-            f"Draft: {section}\nPassage:"
-        )
+
+def page_header(around: DraftContext, chosen: Style, previous: str) -> str:
+    """The start of the page the model continues: book, notes, chapter, style, what came before.
+
+    The draft itself is not shown ahead of the passage: a small model then copies its next
+    sentence instead of writing towards it."""
+    parts = []
+    if around.book_title:
+        parts.append(around.book_title)
+    if around.notes:
+        parts.append(f"The people and places of this book:\n{around.notes}")
+    if around.chapter_title:
+        parts.append(around.chapter_title)
+    if around.neighbourhood:
+        parts.append(around.neighbourhood)
+    parts.append(f"The next passage is written in a {chosen.label.lower()} manner: {chosen.guidance}. "
+                 f"For instance: {chosen.example}")
+    if previous:
+        parts.append(previous)
+    return "\n\n".join(parts) + "\n\n"
+
+
+def keep_good_sentences(raw: str, gap: Gap, missing: int, known: set[str]) -> str:
+    """The candidate's complete sentences up to the first that breaks a rule, about `missing` words long."""
+    kept: list[str] = []
+    text = " ".join(raw.split())
+    found = sentences(text)
+    if found and not found[-1].rstrip("\"'”’)").endswith((".", "!", "?", "…")):
+        found = found[:-1]  # cut off mid-sentence
+    written = gap.written
+    for sentence in found:
+        if (checks.has_label(sentence) or checks.copied_from(sentence, gap.borrowed, allowed=gap.written)
+                or checks.new_names(sentence, known)
+                or (gap.after and checks.overlap(sentence, gap.after) >= ARRIVED)
+                or checks.overlap(sentence, gap.before) >= 0.8
+                or checks.trigram_repeats(sentence, written) >= REPEATED or word_count(sentence) < 3):
+            break
+        kept.append(sentence)
+        written = f"{written} {sentence}"
+        if word_count(" ".join(kept)) >= missing:
+            break
+    return " ".join(kept)
+
+
+def score(text: str, gap: Gap, missing: int) -> float:
+    """Higher is better: stays with the neighbouring draft sentences, near the asked length, no repeats."""
+    if not text:
+        return -1.0
+    neighbours = f"{gap.before} {gap.after or ''}"
+    length = word_count(text)
+    fit = 1.0 - min(1.0, abs(length - missing) / max(1, missing))
+    return checks.overlap(text, neighbours) + 0.5 * fit - checks.trigram_repeats(text, gap.written)

@@ -18,6 +18,7 @@ from reyna_desktop.store.codex import Codex
 from reyna_desktop.store.core import StoreCore, Tx
 from reyna_desktop.store.folder_links import FolderLinks
 from reyna_desktop.store.listing import Listing
+from reyna_desktop.store.passages import Passages
 from reyna_desktop.store.processor_cache import ProcessorCache
 from reyna_desktop.store.replace import Replacer
 from reyna_desktop.store.retention import Compacted, Retention
@@ -41,6 +42,7 @@ class Store(StoreCore):
         self.processor_cache = ProcessorCache(self)
         self.folder_links = FolderLinks(self)
         self.retention = Retention(self)
+        self.passages = Passages(self)
         self.templates = Templates(self)
         self.replace = Replacer(self)
         self.codex = Codex(self)

@@ -295,9 +295,26 @@ def _m6_sync_state(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m7_passages(conn: sqlite3.Connection) -> None:
+    """Paragraph-level full-text index for grounded chat (store/passages.py), filled lazily."""
+    run_script(
+        conn,
+        """
+        CREATE VIRTUAL TABLE passages_fts USING fts5(
+            text, blob_id UNINDEXED, position UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+        CREATE TABLE passage_index (
+            blob_id TEXT PRIMARY KEY REFERENCES blobs(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL
+        );
+        """,
+    )
+
+
 # Append new migrations here; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m1_initial, _m2_linked_folders, _m3_blob_role, _m4_cjk_indexes, _m5_codex, _m6_sync_state,
+    _m7_passages,
 ]
 
 

@@ -153,3 +153,21 @@ def test_a_new_model_setting_applies_to_the_next_job_without_a_restart(qtbot, wi
         assert job.state == expected, job.error
         if expected == "failed":
             assert str(missing) in (job.error or "")
+
+
+def test_the_style_list_is_the_processors_and_a_chosen_style_expands(qtbot, window) -> None:
+    from reyna_desktop.processors.expansion_styles import STYLES
+
+    pane = window.editor.expanded
+    offered = [(pane.style_box.itemText(i), pane.style_box.itemData(i)) for i in range(pane.style_box.count())]
+    assert offered == [(s.label, s.id) for s in STYLES]
+    draft = chapter_with_draft(window.store, "The keeper climbed the stairs at dusk. The great lamp was dark and cold.")
+    window.editor.open_blob(draft.id)
+    qtbot.waitUntil(lambda: pane.source_id == draft.id and pane.expand_button.isEnabled(), timeout=10000)
+    pane.style_box.setCurrentIndex(pane.style_box.findData("dialogue"))
+    pane.extra_params = {"candidates": 1}
+    assert pane.params()["style"] == "dialogue"
+    qtbot.mouseClick(pane.expand_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: pane.job_id is None and pane.expanded_id is not None, timeout=240000)
+    data = window.store.blobs.data(pane.expanded_id)
+    assert data["style"] == "dialogue" and "The great lamp was dark and cold." in data["expanded"]

@@ -131,3 +131,29 @@ def test_a_branch_carries_the_earlier_turns(store: Store) -> None:
     deeper = chat.start_thread(store, question.id)
     last = store.blobs.get(say(deeper.id, "user", "Deeper still."))
     assert [b.id for b in earlier_messages(store, deeper, last)] == [*first, anchor, question.id]
+
+
+@pytest.mark.slow
+def test_a_book_question_is_answered_with_a_quote_and_one_it_never_mentions_is_refused(
+    store: Store, runner: JobRunner
+) -> None:
+    book_id, lighthouse_id = novel(store)
+    chapter = store.buckets.create("Chapter Two", "chapter", parent_id=book_id)
+    storm = store.blobs.create({"content": "The storm broke the harbour wall on the night of the fair. "
+                                           "Nobody in the village slept."}, bucket_ids=[chapter.id])
+    conversation = chat.create_conversation(store, "About the book", attached_bucket_id=book_id)
+
+    _, job = chat.send_message(store, runner, conversation.id, "What broke the harbour wall?")
+    done = runner.wait(job.id, 120)
+    assert done.state == "succeeded", done.error
+    data = store.blobs.data(done.result_blob_id or "")
+    assert [s["blob_id"] for s in data["sources"]] == [storm.id]
+    source = data["sources"][0]
+    assert source["title"] == "Chapter Two" and "storm broke the harbour wall" in source["snippet"]
+    assert "> The storm broke the harbour wall" in data["content"] and "— Chapter Two" in data["content"]
+    assert f"Sources: Chapter Two ({storm.id})" in data["content"]
+
+    _, job = chat.send_message(store, runner, conversation.id, "Which regiment marches to the castle?")
+    refused = store.blobs.data(runner.wait(job.id, 120).result_blob_id or "")
+    assert refused["content"].startswith("Your project does not mention that") and refused["sources"] == []
+    assert lighthouse_id  # the lighthouse note is there, and is not what the question is about

@@ -1,0 +1,83 @@
+"""A chat reply about a book that rests on the book's own sentences, or says it cannot.
+
+The retrieval (retrieval.find_evidence) finds the passages that cover the question. None
+above the threshold: the reply says plainly that the project does not mention it, and the
+model is not asked (it would invent). Otherwise the reply is the model's one-line answer,
+kept only when its words come from the quoted sentences, it adds a word the question does
+not have, and it names nobody they do not (a small base model answers from the wrong line
+as readily as from the right one, or echoes the question), then the
+supporting sentences quoted with their chapter, then the sources.
+
+    Bingley has taken Netherfield Park.
+
+    > “Bingley.” …
+    — Chapter I: Netherfield Park Is Let
+
+    Sources: Chapter I: Netherfield Park Is Let (bl_…)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reyna_desktop.processors import expansion_checks as checks
+from reyna_desktop.processors.base import ProcessorError
+from reyna_desktop.processors.retrieval import Evidence, Source, find_evidence
+
+if TYPE_CHECKING:
+    from reyna_desktop.processors.base import JobContext
+
+NOT_MENTIONED = "Your project does not mention that: nothing in it matches “{terms}”."
+SUPPORTED = 0.75  # share of the answer's content words that must occur in the quoted sentences
+ANSWER_TOKENS = 40
+ANSWER_TEMPERATURE = 0.1
+
+
+def answer_from_book(ctx: JobContext, bucket_id: str, question: str, *, limit: int = 3) -> tuple[str, list[Source]]:
+    """The reply's text and its sources (empty when the project does not mention the subject)."""
+    evidence = find_evidence(ctx.store, bucket_id, question, limit=max(1, limit))
+    if not evidence.found:
+        reply = NOT_MENTIONED.format(terms=" ".join(evidence.terms) or question.strip())
+        ctx.partial(reply)
+        return reply, []
+    line = model_line(ctx, evidence)
+    parts = [line] if line else []
+    parts.extend(f"> {source.snippet}\n— {source.title}" for source in evidence.sources)
+    parts.append("Sources: " + "; ".join(f"{s.title} ({s.blob_id})" for s in _unique(evidence.sources)))
+    reply = "\n\n".join(parts)
+    ctx.partial(reply[len(line):] if line else reply)
+    return reply, evidence.sources
+
+
+def model_line(ctx: JobContext, evidence: Evidence) -> str:
+    """The model's short answer from the passages, or "" when it has no support in them."""
+    passages = "\n\n".join(f"{s.title}: {text}" for s, text in zip(evidence.sources, evidence.passages, strict=True))
+    prompt = (f"{passages}\n\nA reader asked: {evidence.question}\n"
+              f"The answer, in one sentence taken from the text above:")
+    sampling = {} if "temperature" in ctx.params else {"temperature": ANSWER_TEMPERATURE}
+    try:
+        raw = ctx.generate(prompt, max_tokens=ANSWER_TOKENS, stop=["\n"], stream=False, **sampling).text
+    except ProcessorError:  # the model had nothing to say: the quote alone is the answer
+        return ""
+    line = " ".join(raw.split()).strip(" \"“”")
+    if not line:
+        return ""
+    quoted = " ".join(s.snippet for s in evidence.sources)
+    words = checks.content_stems(line)
+    supported = len(words & checks.content_stems(quoted)) / len(words) if words else 0.0
+    adds = words - checks.content_stems(evidence.question)  # "Mrs. Bennet." to "Who told Mrs. Bennet?" adds nothing
+    names = checks.new_names(line, checks.known_words(quoted, evidence.question))
+    if supported < SUPPORTED or not adds or names or checks.has_label(line):
+        return ""
+    ctx.partial(line)
+    return line
+
+
+def _unique(sources: list[Source]) -> list[Source]:
+    seen: set[str] = set()
+    out = []
+    for source in sources:
+        if source.blob_id not in seen:
+            seen.add(source.blob_id)
+            out.append(source)
+    return out

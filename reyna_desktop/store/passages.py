@@ -1,0 +1,111 @@
+"""Paragraph-level full-text index for grounded chat (FTS5 with the Porter stemmer).
+
+A passage is a paragraph of a text blob; a short paragraph (a line of dialogue) is joined
+with the ones after it until the passage has MIN_WORDS words, so a reply rests on a passage
+with its speaker and setting. The index is brought up to date lazily: `sync` re-splits the
+blobs whose version changed since they were indexed, so nothing else in the store has to
+know about it.
+
+    store.passages.sync(blob_ids)
+    hits = store.passages.search(blob_ids, '"lighthous"* OR "keeper"', limit=8)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reyna_desktop.store.core import StoreCore
+
+MIN_WORDS = 40
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+@dataclass
+class PassageHit:
+    blob_id: str
+    position: int  # the passage's index in its blob, 0 first
+    text: str
+    score: float  # bm25: lower is better
+
+
+def split_passages(text: str) -> list[str]:
+    """Paragraphs, short ones joined with what follows until MIN_WORDS words."""
+    out: list[str] = []
+    pending = ""
+    for paragraph in (p.strip() for p in _PARAGRAPH_BREAK.split(text)):
+        if not paragraph:
+            continue
+        pending = f"{pending}\n\n{paragraph}" if pending else paragraph
+        if len(pending.split()) >= MIN_WORDS:
+            out.append(pending)
+            pending = ""
+    if pending:
+        out.append(pending)
+    return out
+
+
+class Passages:
+    def __init__(self, store: StoreCore) -> None:
+        self.store = store
+
+    def sync(self, blob_ids: list[str]) -> int:
+        """Index the blobs not indexed at their current version; returns how many were (re)indexed."""
+        if not blob_ids:
+            return 0
+        marks = ",".join("?" for _ in blob_ids)
+        stale = self.store.query(
+            f"""SELECT b.id, b.version FROM blobs b LEFT JOIN passage_index p ON p.blob_id = b.id
+                WHERE b.id IN ({marks}) AND (p.version IS NULL OR p.version != b.version)""",
+            list(blob_ids),
+        )
+        if not stale:
+            return 0
+        from reyna_desktop.store.blobs import Blobs
+
+        blobs = Blobs(self.store)
+        with self.store.transaction() as tx:
+            for row in stale:
+                tx.execute("DELETE FROM passages_fts WHERE blob_id = ?", (row["id"],))
+                for position, passage in enumerate(split_passages(blobs.text(row["id"]))):
+                    tx.execute("INSERT INTO passages_fts (text, blob_id, position) VALUES (?, ?, ?)",
+                               (passage, row["id"], position))
+                tx.execute(
+                    "INSERT INTO passage_index (blob_id, version) VALUES (?, ?) "
+                    "ON CONFLICT(blob_id) DO UPDATE SET version = excluded.version",
+                    (row["id"], row["version"]),
+                )
+        return len(stale)
+
+    def search(self, blob_ids: list[str], expression: str, *, limit: int = 8) -> list[PassageHit]:
+        """The best passages of these blobs for an FTS5 match expression, best first."""
+        if not blob_ids or not expression:
+            return []
+        marks = ",".join("?" for _ in blob_ids)
+        rows = self.store.query(
+            f"""SELECT blob_id, position, text, bm25(passages_fts) AS score FROM passages_fts
+                WHERE passages_fts MATCH ? AND blob_id IN ({marks}) ORDER BY score LIMIT ?""",
+            [expression, *blob_ids, limit],
+        )
+        return [PassageHit(r["blob_id"], int(r["position"]), r["text"], float(r["score"])) for r in rows]
+
+    def matching(self, blob_ids: list[str], expression: str) -> set[tuple[str, int]]:
+        """(blob id, position) of every passage of these blobs that matches `expression`."""
+        if not blob_ids:
+            return set()
+        marks = ",".join("?" for _ in blob_ids)
+        rows = self.store.query(
+            f"SELECT blob_id, position FROM passages_fts WHERE passages_fts MATCH ? AND blob_id IN ({marks})",
+            [expression, *blob_ids],
+        )
+        return {(r["blob_id"], int(r["position"])) for r in rows}
+
+    def count(self, blob_ids: list[str]) -> int:
+        """How many passages these blobs have."""
+        if not blob_ids:
+            return 0
+        marks = ",".join("?" for _ in blob_ids)
+        row = self.store.query_one(f"SELECT count(*) AS n FROM passages_fts WHERE blob_id IN ({marks})", list(blob_ids))
+        return int(row["n"]) if row else 0
