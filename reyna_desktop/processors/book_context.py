@@ -3,8 +3,9 @@
 A draft lives in a chapter bucket (its primary bucket). The chapter's other texts give the
 neighbourhood (the paragraphs sharing most words with the draft, in their order, within a
 token budget); the buckets of type characters, notes and research anywhere in the book give
-the notes. Both go into the expansion's prompt, and every word in them is a name the model
-may use (expansion_checks.new_names).
+the notes, after the codex entries the draft names (processors/codex_context.py). Both go
+into the expansion's prompt, and every word in them, like every name and alias in the book's
+codex, is a name the model may use (expansion_checks.new_names).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reyna_desktop.models import Blob
+from reyna_desktop.processors.codex_context import codex_context, known_names
 from reyna_desktop.processors.expansion_checks import content_stems
 from reyna_desktop.processors.sources import TEXT_SCHEMAS
 from reyna_desktop.processors.text_chunks import paragraphs
@@ -32,6 +34,7 @@ class DraftContext:
     neighbourhood: str = ""  # the paragraphs that fit the prompt
     notes: str = ""
     language: str = ""
+    codex_names: str = ""  # every codex name and alias of the book, for the names rule (not the prompt)
 
 
 def draft_context(store: Store, blob: Blob, budget: int, count: Callable[[str], int]) -> DraftContext:
@@ -46,14 +49,17 @@ def draft_context(store: Store, blob: Blob, budget: int, count: Callable[[str], 
     texts = [store.blobs.text(b.id) for b in store.blobs.in_bucket(chapter.id, schema_ids=list(TEXT_SCHEMAS))
              if b.id not in own and b.parent_id is None]
     chapter_paragraphs = [p for text in texts for p in paragraphs(text)]
+    draft = store.blobs.text(blob.id)
+    codex = codex_context(store, chapter.id, draft, count, budget_tokens=budget // 6)
     notes = _notes(store, book.id) if book is not None else ""
-    notes = _cut(notes, budget // 3, count)
+    notes = "\n".join(part for part in (codex, _cut(notes, budget // 3 - count(codex), count)) if part)
     room = budget - count(notes)
     return DraftContext(
         book_title=book.name if book else "", chapter_title=chapter.name,
         chapter_text="\n\n".join(chapter_paragraphs),
-        neighbourhood="\n\n".join(closest_paragraphs(chapter_paragraphs, store.blobs.text(blob.id), room, count)),
+        neighbourhood="\n\n".join(closest_paragraphs(chapter_paragraphs, draft, room, count)),
         notes=notes, language=str(book.metadata.get("language", "")) if book else "",
+        codex_names=" ".join(sorted(known_names(store, chapter.id))),
     )
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from reyna_desktop.processors import expansion_checks as checks
 from reyna_desktop.processors.base import ProcessorError
+from reyna_desktop.processors.codex_context import codex_context
 from reyna_desktop.processors.retrieval import Evidence, Source, find_evidence
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ NOT_MENTIONED = "Your project does not mention that: nothing in it matches “{t
 SUPPORTED = 0.75  # share of the answer's content words that must occur in the quoted sentences
 ANSWER_TOKENS = 40
 ANSWER_TEMPERATURE = 0.1
+CODEX_TOKENS = 200  # the codex entries the question or the passages name, before the passages
 
 
 def answer_from_book(ctx: JobContext, bucket_id: str, question: str, *, limit: int = 3) -> tuple[str, list[Source]]:
@@ -40,7 +42,8 @@ def answer_from_book(ctx: JobContext, bucket_id: str, question: str, *, limit: i
         reply = NOT_MENTIONED.format(terms=" ".join(evidence.terms) or question.strip())
         ctx.partial(reply)
         return reply, []
-    line = model_line(ctx, evidence)
+    line = model_line(ctx, evidence, codex_context(ctx.store, bucket_id, question + "\n" + "\n".join(evidence.passages),
+                                                   ctx.llm.count_tokens, budget_tokens=CODEX_TOKENS))
     parts = [line] if line else []
     parts.extend(f"> {source.snippet}\n— {source.title}" for source in evidence.sources)
     parts.append("Sources: " + "; ".join(f"{s.title} ({s.blob_id})" for s in _unique(evidence.sources)))
@@ -49,9 +52,12 @@ def answer_from_book(ctx: JobContext, bucket_id: str, question: str, *, limit: i
     return reply, evidence.sources
 
 
-def model_line(ctx: JobContext, evidence: Evidence) -> str:
-    """The model's short answer from the passages, or "" when it has no support in them."""
+def model_line(ctx: JobContext, evidence: Evidence, codex: str = "") -> str:
+    """The model's short answer from the passages (after the codex entries they or the question
+    name), or "" when it has no support in them."""
     passages = "\n\n".join(f"{s.title}: {text}" for s, text in zip(evidence.sources, evidence.passages, strict=True))
+    if codex:
+        passages = f"{codex}\n\n{passages}"
     prompt = (f"{passages}\n\nA reader asked: {evidence.question}\n"
               f"The answer, in one sentence taken from the text above:")
     sampling = {} if "temperature" in ctx.params else {"temperature": ANSWER_TEMPERATURE}

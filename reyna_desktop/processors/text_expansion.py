@@ -82,7 +82,7 @@ class TextExpansion(Processor):
         llm = ctx.llm
         around = draft_context(ctx.store, blob, int(llm.n_ctx * CONTEXT_SHARE), llm.count_tokens)
         known = checks.known_words(original, around.chapter_text, around.notes, around.book_title,
-                                   around.chapter_title)
+                                   around.chapter_title, around.codex_names)
         sections = self._sections(ctx, original, ratio)
         outputs: list[dict[str, str]] = []
         previous = ""

@@ -52,3 +52,15 @@ def test_the_context_keeps_to_its_token_budget(store: Store, tokens: LLMBackend)
     assert short.splitlines()[-1] == "- The Island (place): Smaller than the map promised; one path, one house."
     assert full.splitlines()[-1].endswith("kind: island.")
     assert codex_context(store, chapter, passage, tokens.count_tokens, budget_tokens=5) == ""
+
+
+def test_the_expansion_prompt_context_carries_the_entries_the_draft_names(store: Store, tokens: LLMBackend) -> None:
+    from reyna_desktop.processors.book_context import draft_context
+
+    chapter = _sample_chapter(store)
+    draft = store.blobs.create({"content": "Tomas watched the water. Mara said nothing at all."}, bucket_ids=[chapter])
+    around = draft_context(store, draft, 1200, tokens.count_tokens)
+    assert around.notes.startswith(HEADER)
+    assert entry_line(next(e for e in entries_in(store, chapter, "Tomas") if e.name == "Tomas")) in around.notes
+    assert "Letter" in around.codex_names.split()  # a known name, though not in the prompt
+    assert "- The Letter" not in around.notes
