@@ -28,6 +28,7 @@ from reyna_desktop.gui.backups import BackupTimer
 from reyna_desktop.gui.bridge import StoreEvents
 from reyna_desktop.gui.chat_pane import ChatPane
 from reyna_desktop.gui.codex_panel import CodexPanel
+from reyna_desktop.gui.download_resume import DownloadResumer
 from reyna_desktop.gui.editor import EditorArea
 from reyna_desktop.gui.folder_links import FolderLinks, LinksPanel
 from reyna_desktop.gui.forms import fill
@@ -112,6 +113,8 @@ class MainWindow(QMainWindow):
         self.jobs.start_in_background()
         self.backups = BackupTimer(store, settings.backup, self.show_message, parent=self)
         self.links.start()
+        self.downloads = DownloadResumer(self.show_message, parent=self)
+        self.downloads.start()
 
     # -- building -------------------------------------------------------------------------
 
@@ -460,6 +463,7 @@ class MainWindow(QMainWindow):
         self.backups.on_close()
         self.events.close()
         self.links.stop()
+        self.downloads.pause_all()
         workers.wait_idle(5000)  # a runner still starting must exist before it can be stopped
         self.jobs.stop()
         workers.wait_idle(5000)

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,6 +30,8 @@ from reyna_desktop.llm.gguf_info import read_gguf_info
 INDEX_NAME = "library.json"
 Source = Literal["download", "copy", "reference", "bundled"]
 _index_lock = threading.Lock()
+_running: set[Path] = set()  # files a download in this process is writing now
+_running_lock = threading.Lock()
 
 
 def models_dir() -> Path:
@@ -99,10 +102,35 @@ class ModelLibrary:
 
     def download(self, entry: CatalogueEntry, download: Download | None = None, **options: Any) -> InstalledModel:
         """Run the download (blocking) and list the model once its checks passed."""
-        download = download or self.new_download(entry, **options)
-        path = download.run()
-        model = self._describe(path, entry.id, "download", download.computed_sha256, entry.id)
-        model.verified = bool(entry.sha256)
+        return self._install(download or self.new_download(entry, **options), entry.id, entry.id)
+
+    def resume(self, record: dict[str, Any], *, on_progress: ProgressCallback | None = None,
+               on_start: Callable[[Download], object] | None = None, **options: Any) -> InstalledModel:
+        """Go on with a download that a pause, a crash or a restart left (a `pending_downloads` record),
+        from its partial file, with the checks the record names. `on_start` gets the Download (to
+        pause or cancel it from another thread) before it runs."""
+        target = Path(record["target"])
+        catalogue_id = str(record.get("catalogue_id") or "")
+        download = Download(str(record["url"]), target, size=record.get("size"), sha256=record.get("sha256"),
+                            on_progress=on_progress, extra={"catalogue_id": catalogue_id} if catalogue_id else None,
+                            **options)
+        if on_start is not None:
+            on_start(download)
+        return self._install(download, catalogue_id or slug(target.stem), catalogue_id)
+
+    def _install(self, download: Download, model_id: str, catalogue_id: str) -> InstalledModel:
+        """Run `download` (one at a time per file in this process) and list the checked model."""
+        with _running_lock:
+            if download.target in _running:
+                raise ReynaError(f"{download.target.name} is already downloading")
+            _running.add(download.target)
+        try:
+            path = download.run()
+        finally:
+            with _running_lock:
+                _running.discard(download.target)
+        model = self._describe(path, model_id, "download", download.computed_sha256, catalogue_id)
+        model.verified = bool(download.sha256)
         return self._add(model)
 
     def import_file(self, source: Path, *, copy: bool = True, model_id: str | None = None) -> InstalledModel:
