@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reyna_desktop.store.core import StoreCore
+    from reyna_desktop.store import Store
 
 HEAT_MAP_DAYS = 12 * 7
 
@@ -47,7 +47,7 @@ def local_day(stamp: str) -> date:
 
 
 class Stats:
-    def __init__(self, store: StoreCore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     def tags(self) -> list[str]:
@@ -63,10 +63,13 @@ class Stats:
         """The subtree's figures; `activity` covers the HEAT_MAP_DAYS days up to today."""
         out = BucketStats()
         row = self.store.query_one(
-            f"""SELECT COUNT(*) AS n, COALESCE(SUM(word_count), 0) AS words, COALESCE(SUM(content_size), 0) AS bytes
+            f"""SELECT COUNT(*) AS n, COALESCE(SUM(content_size), 0) AS bytes
                 FROM blobs WHERE id IN ({_SUBTREE})""", (bucket_id,))
         if row is not None:
-            out.blobs, out.words, out.bytes = int(row["n"]), int(row["words"]), int(row["bytes"])
+            out.blobs, out.bytes = int(row["n"]), int(row["bytes"])
+        # The text that counts (store/sections.py), as in the tree and the compiler: not every
+        # draft, expansion and note added up.
+        out.words = self.store.sections.subtree_count(bucket_id)
         for r in self.store.query(
             f"""SELECT processor_id, COUNT(*) AS n FROM blobs WHERE id IN ({_SUBTREE}) AND processor_id IS NOT NULL
                 GROUP BY processor_id ORDER BY n DESC""", (bucket_id,)):
