@@ -42,6 +42,7 @@ class Prepared:
     content_hash: str
     content_size: int
     text: str
+    new_file: bool = False  # this save wrote the content file (no other version had these bytes)
 
     @property
     def role(self) -> str | None:
@@ -174,6 +175,8 @@ class Blobs(Membership):
         stamp = at or now()
         title = self._title(prepared, title)
         with self.store.transaction() as tx:
+            self._undo_new_file_on_rollback(tx, prepared)
+            self._content_present(prepared)
             for bucket_id in bucket_ids:
                 self._live_bucket(bucket_id)
             if parent_id is not None and not self.exists(parent_id):
@@ -267,16 +270,17 @@ class Blobs(Membership):
         Everything the new version depends on (the current version number, hash, title and data)
         is read inside the write transaction, so concurrent saves each become their own version.
         `at` dates the version (an imported earlier version's own date); now by default."""
+        prepared: Prepared | None = None
         with self.store.transaction() as tx:
             blob = self.get(blob_id)
             if blob.deleted_at:
                 raise InvalidOperation(f"blob {blob_id} is in the trash; restore it first")
-            prepared = None
             if data is not None or content is not None or file is not None:
                 old_data = self.data(blob_id)
                 if data is None and self.store.schemas.get(blob.schema_id).is_binary:
                     data = {k: v for k, v in old_data.items() if k not in ("size", "duration_s", "width", "height")}
                 prepared = self._prepare(blob.schema_id, data, content=content, file=file, filename=filename)
+                self._undo_new_file_on_rollback(tx, prepared)
                 # A title that was derived from the text follows the text; one the user chose stays.
                 follows_text = blob.title == self._title_from(blob.schema_id, old_data)
             stamp = at or now()
@@ -440,6 +444,35 @@ class Blobs(Membership):
 
     # -- helpers --------------------------------------------------------------------------
 
+    def _undo_new_file_on_rollback(self, tx: Tx, prepared: Prepared) -> None:
+        """A save that fails after writing its content file (a full disk refuses the WAL, a hook
+        rolls it back) takes the file out again, so a failed save leaves the store as it was."""
+        if not prepared.new_file:
+            return
+
+        def undo() -> None:
+            try:
+                self._remove_unreferenced(prepared.content_hash)
+            except (ReynaError, OSError):
+                pass  # the save's own error is the one to report; `reyna check --fix` removes the file
+
+        tx.after_rollback.append(undo)
+
+    def _remove_unreferenced(self, digest: str) -> None:
+        """Remove a content file no version refers to (the same bytes may be another blob's)."""
+        with self.store.transaction():  # the write lock: no save takes the file up meanwhile
+            if self.store.query_one("SELECT 1 FROM blob_versions WHERE content_hash = ? LIMIT 1", (digest,)) is None:
+                self.store.content.remove(digest)
+
+    def _content_present(self, prepared: Prepared) -> None:
+        """Inside the save's transaction: the content file written before it is still there (a
+        concurrent failed save of the same bytes may have taken it out again)."""
+        if prepared.storage == "file" and not self.store.content.has(prepared.content_hash):
+            raise ReynaError(
+                f"the content file {prepared.content_hash[:12]}… went away while saving (another save of "
+                "the same bytes failed at that moment); nothing was changed in the store: save again"
+            )
+
     def _prepare(
         self,
         schema_id: str,
@@ -461,8 +494,8 @@ class Blobs(Membership):
         digest = sha256_bytes(body)
         text = self.store.schemas.extract_text(schema_id, data)
         if len(body) > self.store.inline_threshold:
-            self.store.content.put_bytes(body)
-            return Prepared(schema, data, "file", None, digest, len(body), text)
+            placed = self.store.content.put_bytes(body)
+            return Prepared(schema, data, "file", None, digest, len(body), text, placed.new)
         return Prepared(schema, data, "inline", body.decode("utf-8"), digest, len(body), text)
 
     def _prepare_binary(
@@ -492,14 +525,12 @@ class Blobs(Membership):
             merged = {**described, **(data or {})}
             merged["size"] = described["size"]
             self.store.schemas.validate(schema.id, merged)
-            digest, size = self.store.content.put_file(source)
+            placed = self.store.content.put_file(source)
         finally:
             if tmp is not None:
                 tmp.unlink(missing_ok=True)
         text = self.store.schemas.extract_text(schema.id, merged)
-        return Prepared(
-            schema, merged, "file", to_json(merged), digest, size, text
-        )
+        return Prepared(schema, merged, "file", to_json(merged), placed.digest, placed.size, text, placed.new)
 
     def _title(self, prepared: Prepared, explicit: str | None) -> str:
         if explicit is not None and explicit.strip():

@@ -11,7 +11,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from reyna_desktop.atomic import fsync_dir
 from reyna_desktop.errors import IntegrityError, ReynaError, storage_error
@@ -21,6 +21,15 @@ CHUNK = 1024 * 1024
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+class Placed(NamedTuple):
+    """A file in the content directory: its name, size, and whether this call wrote it (the
+    same bytes may have been there already, for another blob)."""
+
+    digest: str
+    size: int
+    new: bool
 
 
 class ContentStore:
@@ -36,16 +45,17 @@ class ContentStore:
     def has(self, digest: str) -> bool:
         return self.path_for(digest).is_file()
 
-    def put_bytes(self, data: bytes) -> tuple[str, int]:
+    def put_bytes(self, data: bytes) -> Placed:
         digest = sha256_bytes(data)
-        if not self.has(digest):
-            try:
-                self._write(digest, [data])
-            except OSError as exc:
-                raise (storage_error(exc, self.root) or exc) from exc
-        return digest, len(data)
+        if self.has(digest):
+            return Placed(digest, len(data), False)
+        try:
+            self._write(digest, [data])
+        except OSError as exc:
+            raise (storage_error(exc, self.root) or exc) from exc
+        return Placed(digest, len(data), True)
 
-    def put_stream(self, stream: BinaryIO) -> tuple[str, int]:
+    def put_stream(self, stream: BinaryIO) -> Placed:
         """Copy a stream in, hashing as it goes, without holding it all in memory."""
         hasher = hashlib.sha256()
         size = 0
@@ -62,9 +72,9 @@ class ContentStore:
             digest = hasher.hexdigest()
             if self.has(digest):
                 tmp.unlink()
-            else:
-                self._place(tmp, digest)
-            return digest, size
+                return Placed(digest, size, False)
+            self._place(tmp, digest)
+            return Placed(digest, size, True)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             raise (storage_error(exc, self.root) or exc) from exc
@@ -72,7 +82,7 @@ class ContentStore:
             tmp.unlink(missing_ok=True)
             raise
 
-    def put_file(self, source: Path) -> tuple[str, int]:
+    def put_file(self, source: Path) -> Placed:
         try:
             with open(source, "rb") as stream:
                 return self.put_stream(stream)

@@ -41,6 +41,9 @@ class Tx:
         self.conn = conn
         self.events: list[Event] = []
         self.after_commit: list[Any] = []
+        # Undo what the transaction did outside the database (a content file it wrote), run
+        # once it has rolled back; each hook may open a transaction of its own.
+        self.after_rollback: list[Any] = []
 
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -123,27 +126,34 @@ class StoreCore:
         if outer is not None:
             yield outer
             return
-        with self._write_lock:
-            conn = self.conn
-            tx = Tx(conn)
-            self._local.tx = tx
-            try:
-                conn.execute("BEGIN IMMEDIATE")
+        undo: list[Any] = []
+        try:
+            with self._write_lock:
+                conn = self.conn
+                tx = Tx(conn)
+                undo = tx.after_rollback
+                self._local.tx = tx
                 try:
-                    yield tx
-                    for hook in self.before_commit:
-                        hook(tx)
-                    conn.execute("COMMIT")
-                except BaseException:
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-                    raise
-            except (sqlite3.Error, OSError) as exc:
-                if (clear := self._clear(exc)) is exc:
-                    raise
-                raise clear from exc
-            finally:
-                self._local.tx = None
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        yield tx
+                        for hook in self.before_commit:
+                            hook(tx)
+                        conn.execute("COMMIT")
+                    except BaseException:
+                        if conn.in_transaction:
+                            conn.execute("ROLLBACK")
+                        raise
+                except (sqlite3.Error, OSError) as exc:
+                    if (clear := self._clear(exc)) is exc:
+                        raise
+                    raise clear from exc
+                finally:
+                    self._local.tx = None
+        except BaseException:
+            for hook in undo:
+                hook()
+            raise
         for hook in tx.after_commit:
             hook()
         for event in tx.events:
