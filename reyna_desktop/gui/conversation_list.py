@@ -121,6 +121,7 @@ class AttachmentBar(QWidget):
         super().__init__(parent)
         self.label = QLabel("")
         self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setWordWrap(True)  # a long book title wraps instead of widening the chat pane
         self.change = QPushButton(self.tr("Change…"))
         self.change.setToolTip(self.tr("Choose the book, album or folder whose notes the replies draw on"))
         self.change.clicked.connect(self.change_requested)

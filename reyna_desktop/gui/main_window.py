@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([360, 720, 340])
+        self.tree.setMinimumWidth(160)  # docks opened beside it take room from the editor, not the tree
         self.setCentralWidget(self.splitter)
         self.search = SearchPanel(store)
         self.search_dock = self._dock("search", self.tr("Search"), self.search, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -106,6 +107,10 @@ class MainWindow(QMainWindow):
         self.links_panel = LinksPanel(self.links)
         self.links_dock = self._dock("links", self.tr("Linked folders"), self.links_panel,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
+        # Docks sharing a side are tabs, not a stack: shown together they would squeeze the
+        # tree and the editor to nothing on a laptop screen.
+        self.tabifyDockWidget(self.codex_dock, self.stats_dock)
+        self.tabifyDockWidget(self.jobs_dock, self.links_dock)
         self._build_status()
         self._build_actions()
         self._connect()
