@@ -105,6 +105,11 @@ def content_html(content: str, sources: list[Any]) -> str:
     return "<br>".join(parts)
 
 
+def action_link(action: str, message_id: str, label: str) -> str:
+    """A link under a message; its label comes translated (lupdate sees no call inside an f-string)."""
+    return f"<a href='{action}:{message_id}'>{label}</a>"
+
+
 def message_html(message: dict[str, Any], last_assistant: bool, streaming: bool = False) -> str:
     role = message["role"]
     who = {"user": translate("ChatPane", "You"), "assistant": translate("ChatPane", "Assistant"),
@@ -114,16 +119,12 @@ def message_html(message: dict[str, Any], last_assistant: bool, streaming: bool 
     actions = []
     if not streaming and message.get("id"):
         mid = message["id"]
-
-        def link(action: str, label: str) -> str:  # labels outside f-strings, where lupdate finds them
-            return f"<a href='{action}:{mid}'>{label}</a>"
-
-        actions.append(link("copy", translate("ChatPane", "copy")))
+        actions.append(action_link("copy", mid, translate("ChatPane", "copy")))
         if role == "user":
-            actions.append(link("edit", translate("ChatPane", "edit")))
-        actions.append(link("branch", translate("ChatPane", "branch")))
+            actions.append(action_link("edit", mid, translate("ChatPane", "edit")))
+        actions.append(action_link("branch", mid, translate("ChatPane", "branch")))
         if last_assistant:
-            actions.append(link("regen", translate("ChatPane", "regenerate")))
+            actions.append(action_link("regen", mid, translate("ChatPane", "regenerate")))
     sources = ""
     if message.get("sources"):
         untitled = translate("ChatPane", "source")
@@ -359,7 +360,8 @@ class ChatPane(QWidget):
         bar.setValue(bar.maximum())
 
     def new_conversation(self) -> None:
-        name, ok = QInputDialog.getText(self, self.tr("New conversation"), self.tr("Name:"), text=self.tr("New conversation"))
+        name, ok = QInputDialog.getText(self, self.tr("New conversation"), self.tr("Name:"),
+                                        text=self.tr("New conversation"))
         if ok and name.strip():
             workers.submit(self.store.templates.instantiate, "conversation", name.strip(),
                            on_done=self._opened_new,

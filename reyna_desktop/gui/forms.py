@@ -6,7 +6,6 @@ import re
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-
 PLACEHOLDER = re.compile(r"%(\d+)")  # Qt's %1…%99
 
 

@@ -35,6 +35,7 @@ from reyna_desktop.llm.downloads import Download, DownloadStopped, Progress, pen
 from reyna_desktop.llm.gguf_info import gib
 from reyna_desktop.llm.library import InstalledModel, ModelLibrary
 
+
 class _ProgressRelay(QObject):
     """Carries progress from the download thread to the UI thread (a queued signal)."""
 
