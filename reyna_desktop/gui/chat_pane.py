@@ -7,7 +7,7 @@ import html
 import logging
 from typing import Any
 
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -34,6 +34,7 @@ from reyna_desktop.gui.conversation_list import (
     ConversationTree,
     load_conversation_index,
 )
+from reyna_desktop.gui.forms import fill
 from reyna_desktop.gui.jobs import JobService
 from reyna_desktop.processors.chat import (
     conversations_mentioning,
@@ -45,6 +46,7 @@ from reyna_desktop.processors.chat import (
 from reyna_desktop.processors.chat_processor import CONVERSATION_TYPES
 
 log = logging.getLogger(__name__)
+translate = QCoreApplication.translate  # the HTML helpers below translate in the ChatPane context
 
 
 def load_messages(store, conversation_id: str) -> list[dict[str, Any]]:
@@ -103,27 +105,35 @@ def content_html(content: str, sources: list[Any]) -> str:
     return "<br>".join(parts)
 
 
+def action_link(action: str, message_id: str, label: str) -> str:
+    """A link under a message; its label comes translated (lupdate sees no call inside an f-string)."""
+    return f"<a href='{action}:{message_id}'>{label}</a>"
+
+
 def message_html(message: dict[str, Any], last_assistant: bool, streaming: bool = False) -> str:
     role = message["role"]
-    who = {"user": "You", "assistant": "Assistant", "system": "System"}.get(role, role)
+    who = {"user": translate("ChatPane", "You"), "assistant": translate("ChatPane", "Assistant"),
+           "system": translate("ChatPane", "System")}.get(role, role)
     align = "#2f6fb0" if role == "user" else "#2f8f6a"
     body = content_html(str(message["content"]), message.get("sources") or [])
     actions = []
     if not streaming and message.get("id"):
         mid = message["id"]
-        actions.append(f"<a href='copy:{mid}'>copy</a>")
+        actions.append(action_link("copy", mid, translate("ChatPane", "copy")))
         if role == "user":
-            actions.append(f"<a href='edit:{mid}'>edit</a>")
-        actions.append(f"<a href='branch:{mid}'>branch</a>")
+            actions.append(action_link("edit", mid, translate("ChatPane", "edit")))
+        actions.append(action_link("branch", mid, translate("ChatPane", "branch")))
         if last_assistant:
-            actions.append(f"<a href='regen:{mid}'>regenerate</a>")
+            actions.append(action_link("regen", mid, translate("ChatPane", "regenerate")))
     sources = ""
     if message.get("sources"):
-        links = [f"<a href='open:{html.escape(s.get('blob_id', ''))}'>{html.escape(s.get('title') or 'source')}</a>"
+        untitled = translate("ChatPane", "source")
+        links = [f"<a href='open:{html.escape(s.get('blob_id', ''))}'>{html.escape(s.get('title') or untitled)}</a>"
                  for s in message["sources"] if isinstance(s, dict)]
-        sources = "<br><small>Sources: " + " · ".join(links) + "</small>"
+        sources = "<br><small>" + fill(translate("ChatPane", "Sources: %1"), " · ".join(links)) + "</small>"
     tail = " <i>…</i>" if streaming else ""
-    return (f"<p style='margin:6px 0'><b style='color:{align}'>{who}</b>{' (edited)' if message.get('edited') else ''}"
+    edited = " " + translate("ChatPane", "(edited)") if message.get("edited") else ""
+    return (f"<p style='margin:6px 0'><b style='color:{align}'>{who}</b>{edited}"
             f"{message.get('alternatives_html', '')}"
             f"<br>{body}{tail}{sources}<br><small>{' · '.join(actions)}</small></p>")
 
@@ -133,7 +143,7 @@ class ConversationSettings(QDialog):
 
     def __init__(self, bucket: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Conversation settings: {bucket.name}")
+        self.setWindowTitle(fill(self.tr("Conversation settings: %1"), bucket.name))
         meta = bucket.metadata
         model = meta.get("model_settings") or {}
         self.prompt = QPlainTextEdit(meta.get("system_prompt", ""))
@@ -141,9 +151,9 @@ class ConversationSettings(QDialog):
                                           value=float(model.get("temperature", 0.7)))
         self.max_tokens = QSpinBox(minimum=1, maximum=8192, value=int(model.get("max_tokens", 512)))
         form = QFormLayout(self)
-        form.addRow("System prompt", self.prompt)
-        form.addRow("Temperature", self.temperature)
-        form.addRow("Max tokens", self.max_tokens)
+        form.addRow(self.tr("System prompt"), self.prompt)
+        form.addRow(self.tr("Temperature"), self.temperature)
+        form.addRow(self.tr("Max tokens"), self.max_tokens)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -167,30 +177,30 @@ class ChatPane(QWidget):
         self.messages: list[dict[str, Any]] = []
         self.stream_text = ""
         self._early: dict[str, str] = {}
-        self.filter = QLineEdit(placeholderText="Find a conversation…", clearButtonEnabled=True)
-        self.filter.setAccessibleName("Find a conversation")
+        self.filter = QLineEdit(placeholderText=self.tr("Find a conversation…"), clearButtonEnabled=True)
+        self.filter.setAccessibleName(self.tr("Find a conversation"))
         self.list = ConversationTree()
         self.list.setMaximumHeight(140)
         self.attachment = AttachmentBar()
         self.attachment.change_requested.connect(self.change_attachment)
         self._index = ConversationIndex()
         self._shown_alternative: dict[str, int] = {}  # reply id -> which of its texts is shown
-        self.new_button = QPushButton("New")
-        self.new_button.setToolTip("Start a new conversation")
-        self.settings_button = QPushButton("Settings…")
-        self.title = QLabel("<b>Chat</b>")
+        self.new_button = QPushButton(self.tr("New"))
+        self.new_button.setToolTip(self.tr("Start a new conversation"))
+        self.settings_button = QPushButton(self.tr("Settings…"))
+        self.title = QLabel(self.tr("<b>Chat</b>"))
         self.view = QTextBrowser()
-        self.view.setAccessibleName("Messages")
+        self.view.setAccessibleName(self.tr("Messages"))
         self.view.setOpenLinks(False)
         self.view.anchorClicked.connect(self._link)
         self.input = QPlainTextEdit()
-        self.input.setAccessibleName("Message")
-        self.input.setPlaceholderText("Ask about your work… (Ctrl+Enter sends)")
+        self.input.setAccessibleName(self.tr("Message"))
+        self.input.setPlaceholderText(self.tr("Ask about your work… (Ctrl+Enter sends)"))
         self.input.setMaximumHeight(90)
-        self.send_button = QPushButton("Send")
-        self.stop_button = QPushButton("Stop")
+        self.send_button = QPushButton(self.tr("Send"))
+        self.stop_button = QPushButton(self.tr("Stop"))
         self.stop_button.setEnabled(False)
-        self.regen_button = QPushButton("Regenerate")
+        self.regen_button = QPushButton(self.tr("Regenerate"))
         self.status = QLabel("")
         top = QHBoxLayout()
         top.addWidget(self.filter, 1)
@@ -290,7 +300,7 @@ class ChatPane(QWidget):
     def _show_attachment(self) -> None:
         """The open conversation's title and what it is about (again once a new one is listed)."""
         conv = next((c for c in self._conversations if c.id == self.conversation_id), None)
-        self.title.setText(f"<b>{html.escape(conv.name) if conv else 'Chat'}</b>")
+        self.title.setText(f"<b>{html.escape(conv.name)}</b>" if conv else self.tr("<b>Chat</b>"))
         attached = conv.metadata.get("attached_bucket_id") if conv else None
         self.attachment.setVisible(conv is not None)
         self.attachment.show_attachment(self._index.attached_names.get(str(attached)) if attached else None)
@@ -344,12 +354,14 @@ class ChatPane(QWidget):
         parts = [message_html(m, i == last_assistant and self.job_id is None) for i, m in enumerate(self.messages)]
         if self.job_id is not None:
             parts.append(message_html({"role": "assistant", "content": self.stream_text}, False, streaming=True))
-        self.view.setHtml("".join(parts) or "<p><i>No messages yet. Ask something about your project.</i></p>")
+        empty = self.tr("<p><i>No messages yet. Ask something about your project.</i></p>")
+        self.view.setHtml("".join(parts) or empty)
         bar = self.view.verticalScrollBar()
         bar.setValue(bar.maximum())
 
     def new_conversation(self) -> None:
-        name, ok = QInputDialog.getText(self, "New conversation", "Name:", text="New conversation")
+        name, ok = QInputDialog.getText(self, self.tr("New conversation"), self.tr("Name:"),
+                                        text=self.tr("New conversation"))
         if ok and name.strip():
             workers.submit(self.store.templates.instantiate, "conversation", name.strip(),
                            on_done=self._opened_new,
@@ -382,7 +394,7 @@ class ChatPane(QWidget):
             return
         last = next((m["id"] for m in reversed(self.messages) if m["role"] == "assistant" and m.get("id")), None)
         if last is None:
-            self.status.setText("Nothing to regenerate yet")
+            self.status.setText(self.tr("Nothing to regenerate yet"))
             return
         self._begin()
         self.jobs.chat("regenerate", last, on_done=self._started, on_error=self._failed)
@@ -403,7 +415,7 @@ class ChatPane(QWidget):
             return chat.start_thread(self.store, message_id)
 
         workers.submit(start, on_done=self._opened_new,
-                       on_error=lambda exc: self.error.emit(f"Could not branch: {exc}"))
+                       on_error=lambda exc: self.error.emit(fill(self.tr("Could not branch: %1"), exc)))
 
     def _begin(self) -> None:
         self.job_id = "pending"
@@ -411,7 +423,7 @@ class ChatPane(QWidget):
         self.stop_button.setEnabled(True)
         self.send_button.setEnabled(False)
         self.regen_button.setEnabled(False)
-        self.status.setText("Thinking…")
+        self.status.setText(self.tr("Thinking…"))
         self.render_messages()
 
     def _started(self, result: Any) -> None:
@@ -430,7 +442,7 @@ class ChatPane(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self._end()
         self.status.setText("")
-        self.error.emit(f"Chat failed: {exc}")
+        self.error.emit(fill(self.tr("Chat failed: %1"), exc))
         self.reload()
 
     def _end(self) -> None:
@@ -442,7 +454,7 @@ class ChatPane(QWidget):
     def stop(self) -> None:
         if self.job_id and self.job_id != "pending":
             self.jobs.cancel(self.job_id)
-            self.status.setText("Stopping…")
+            self.status.setText(self.tr("Stopping…"))
 
     def _partial(self, job_id: str, delta: str, text: str) -> None:
         if job_id != self.job_id:
@@ -450,7 +462,7 @@ class ChatPane(QWidget):
                 self._early[job_id] = text
             return
         self.stream_text = text or self.stream_text + delta
-        self.status.setText("Writing…")
+        self.status.setText(self.tr("Writing…"))
         if not self._render_timer.isActive():
             self._render_timer.start()
 
@@ -458,9 +470,9 @@ class ChatPane(QWidget):
         if job_id != self.job_id:
             return
         self._end()
-        self.status.setText({"succeeded": "", "cancelled": "Stopped"}.get(state, "Failed"))
+        self.status.setText({"succeeded": "", "cancelled": self.tr("Stopped")}.get(state, self.tr("Failed")))
         if state == "failed":
-            self.error.emit(f"The reply failed: {payload.get('error') or 'unknown error'}")
+            self.error.emit(fill(self.tr("The reply failed: %1"), payload.get("error") or self.tr("unknown error")))
         self.reload()
 
     def _link(self, url: QUrl) -> None:
@@ -471,11 +483,12 @@ class ChatPane(QWidget):
             message = next((m for m in self.messages if m.get("id") == ident), None)
             if message:
                 QApplication.clipboard().setText(message["content"])
-                self.status.setText("Copied")
+                self.status.setText(self.tr("Copied"))
         elif action == "edit":
             message = next((m for m in self.messages if m.get("id") == ident), None)
             if message:
-                text, ok = QInputDialog.getMultiLineText(self, "Edit message", "Message:", message["content"])
+                text, ok = QInputDialog.getMultiLineText(self, self.tr("Edit message"), self.tr("Message:"),
+                                                         message["content"])
                 if ok and text.strip():
                     self.edit_message(ident, text.strip())
         elif action == "branch":

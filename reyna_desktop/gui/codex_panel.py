@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from reyna_desktop.gui import workers
+from reyna_desktop.gui.forms import fill
 from reyna_desktop.gui.replace_dialog import ReplaceDialog
 from reyna_desktop.store.codex import CODEX_KINDS, INDEX_EVENT, Appearances, Entry, Grid, book_id_of
 
@@ -45,26 +46,26 @@ class CodexPanel(QWidget):
         self.store = store
         self.book_id: str | None = None
         self.entry_id: str | None = None
-        self.title = QLabel("Open a book to see its codex")
+        self.title = QLabel(self.tr("Open a book to see its codex"))
         self.entries = QListWidget()
-        self.entries.setAccessibleName("Codex entries")
+        self.entries.setAccessibleName(self.tr("Codex entries"))
         self.entries.currentItemChanged.connect(self._entry_chosen)
         self.appears_label = QLabel("")
         self.appears_label.setWordWrap(True)
         self.appears = QListWidget()
-        self.appears.setAccessibleName("Appears in")
+        self.appears.setAccessibleName(self.tr("Appears in"))
         self.appears.itemActivated.connect(self._open_item)
         self.appears.itemClicked.connect(self._open_item)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
-        heading = QLabel("<b>Appears in</b> (click a chapter to open it)")
+        heading = QLabel(self.tr("<b>Appears in</b> (click a chapter to open it)"))
         lower_layout.addWidget(heading)
         lower_layout.addWidget(self.appears_label)
         lower_layout.addWidget(self.appears, 1)
-        self.rename_button = QPushButton("Rename everywhere…")
+        self.rename_button = QPushButton(self.tr("Rename everywhere…"))
         self.rename_button.clicked.connect(self.rename_dialog)
-        self.replace_button = QPushButton("Replace in book…")
+        self.replace_button = QPushButton(self.tr("Replace in book…"))
         self.replace_button.clicked.connect(self.replace_dialog)
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)
@@ -78,13 +79,13 @@ class CodexPanel(QWidget):
         split.addWidget(upper)
         split.addWidget(lower)
         self.grid = QTableWidget()
-        self.grid.setAccessibleName("Chapters by characters")
+        self.grid.setAccessibleName(self.tr("Chapters by characters"))
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.grid.cellClicked.connect(self._open_cell)
         self.tabs = QTabWidget()
-        self.tabs.addTab(split, "Entries")
-        self.tabs.addTab(self.grid, "Chapters × characters")
+        self.tabs.addTab(split, self.tr("Entries"))
+        self.tabs.addTab(self.grid, self.tr("Chapters × characters"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
@@ -145,12 +146,13 @@ class CodexPanel(QWidget):
     def _book_ready(self, book_id: str, name: str, entries: list[Entry], grid: Grid) -> None:
         if book_id != self.book_id:
             return
-        self.title.setText(f"Codex of “{name}”: {len(entries)} entries")
+        self.title.setText(fill(self.tr("Codex of “%1”: %n entries", "", len(entries)), name))
         self.entries.blockSignals(True)
         self.entries.clear()
         for entry in entries:
-            aliases = f" — also {', '.join(entry.aliases)}" if entry.aliases else ""
-            item = QListWidgetItem(f"{entry.name}  ({entry.kind}){aliases}")
+            label = (fill(self.tr("%1  (%2) — also %3"), entry.name, entry.kind, ", ".join(entry.aliases))
+                     if entry.aliases else f"{entry.name}  ({entry.kind})")
+            item = QListWidgetItem(label)
             item.setData(IdRole, entry.id)
             item.setToolTip(entry.description)
             self.entries.addItem(item)
@@ -186,14 +188,13 @@ class CodexPanel(QWidget):
             return
         self.appears.clear()
         if not seen.sections:
-            self.appears_label.setText(f"<b>{seen.entry.name}</b> is not named in the text yet.")
+            self.appears_label.setText(fill(self.tr("<b>%1</b> is not named in the text yet."), seen.entry.name))
             return
         first, last = seen.first, seen.last
         assert first is not None and last is not None
-        self.appears_label.setText(
-            f"<b>{seen.entry.name}</b> appears in {len(seen.sections)} chapters, {seen.total} mentions. "
-            f"First: {first.section_name}. Last: {last.section_name}."
-        )
+        self.appears_label.setText(fill(
+            self.tr("<b>%1</b> appears in %n chapters, %2 mentions. First: %3. Last: %4.", "", len(seen.sections)),
+            seen.entry.name, seen.total, first.section_name, last.section_name))
         for section in seen.sections:
             item = QListWidgetItem(f"{section.section_name}  —  {section.mentions}")
             item.setData(IdRole, section.section_id)
@@ -216,7 +217,7 @@ class CodexPanel(QWidget):
                     shade = QColor(70, 130, 180)
                     shade.setAlpha(60 + int(150 * count / most))
                     item.setBackground(shade)
-                item.setToolTip(f"{entry.name} in {section.name}: {count}")
+                item.setToolTip(fill(self.tr("%1 in %2: %3"), entry.name, section.name, count))
                 self.grid.setItem(row, column, item)
         self.grid.resizeColumnsToContents()
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from reyna_desktop.gui import workers
+from reyna_desktop.gui.forms import fill
 from reyna_desktop.gui.jobs import JobService
 from reyna_desktop.gui.paragraphs import accept_paragraph, paragraph_at
 from reyna_desktop.processors.expansion_styles import DEFAULT_STYLE, STYLES
@@ -53,41 +54,41 @@ class ExpandedPane(QWidget):
         self.job_id: str | None = None
         self.extra_params: dict[str, Any] = {}
         self._early: dict[str, str] = {}
-        self.status = QLabel("No expansion yet")
+        self.status = QLabel(self.tr("No expansion yet"))
         self.view = QPlainTextEdit(readOnly=True)
-        self.view.setAccessibleName("Expanded text")
-        self.view.setPlaceholderText("Press Expand to let the model write a longer version of the draft.")
+        self.view.setAccessibleName(self.tr("Expanded text"))
+        self.view.setPlaceholderText(self.tr("Press Expand to let the model write a longer version of the draft."))
         self.ratio = QDoubleSpinBox(minimum=1.5, maximum=6.0, singleStep=0.5, value=3.0, suffix="×")
-        self.ratio.setToolTip("How much longer the expansion should be")
+        self.ratio.setToolTip(self.tr("How much longer the expansion should be"))
         self.style_box = QComboBox()
         for offered in STYLES:  # the processor's own list: every style shown is one it accepts
             self.style_box.addItem(offered.label, offered.id)
             self.style_box.setItemData(self.style_box.count() - 1, offered.guidance, Qt.ItemDataRole.ToolTipRole)
-        self.style_box.setToolTip("Writing style for the expansion")
-        self.expand_button = QPushButton("Expand")
+        self.style_box.setToolTip(self.tr("Writing style for the expansion"))
+        self.expand_button = QPushButton(self.tr("Expand"))
         self.expand_button.clicked.connect(self.expand)
         self.versions: list[tuple[Any, dict[str, Any]]] = []
         self.shown = -1
         self.previous_button = QPushButton("‹")
-        self.previous_button.setToolTip("The earlier expansion")
+        self.previous_button.setToolTip(self.tr("The earlier expansion"))
         self.previous_button.clicked.connect(lambda: self.show_version(self.shown - 1))
         self.next_button = QPushButton("›")
-        self.next_button.setToolTip("The later expansion")
+        self.next_button.setToolTip(self.tr("The later expansion"))
         self.next_button.clicked.connect(lambda: self.show_version(self.shown + 1))
         self.version_label = QLabel("")
-        self.version_label.setAccessibleName("Expansion shown")
-        self.stop_button = QPushButton("Stop")
+        self.version_label.setAccessibleName(self.tr("Expansion shown"))
+        self.stop_button = QPushButton(self.tr("Stop"))
         self.stop_button.clicked.connect(self.stop)
-        self.accept_button = QPushButton("Accept paragraph")
-        self.accept_button.setToolTip("Put the paragraph under the cursor into a new version of the draft")
+        self.accept_button = QPushButton(self.tr("Accept paragraph"))
+        self.accept_button.setToolTip(self.tr("Put the paragraph under the cursor into a new version of the draft"))
         self.accept_button.clicked.connect(self.accept_current)
-        self.final_button = QPushButton("Mark final")
-        self.final_button.setToolTip("Compile this expansion instead of the draft")
+        self.final_button = QPushButton(self.tr("Mark final"))
+        self.final_button.setToolTip(self.tr("Compile this expansion instead of the draft"))
         self.final_button.clicked.connect(self.mark_final)
         options = QHBoxLayout()
-        options.addWidget(QLabel("Ratio"))
+        options.addWidget(QLabel(self.tr("Ratio")))
         options.addWidget(self.ratio)
-        options.addWidget(QLabel("Style"))
+        options.addWidget(QLabel(self.tr("Style")))
         options.addWidget(self.style_box, 1)
         buttons = QHBoxLayout()
         for button in (self.expand_button, self.stop_button, self.accept_button, self.final_button):
@@ -95,7 +96,7 @@ class ExpandedPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
-        top.addWidget(QLabel("<b>Expanded</b>"))
+        top.addWidget(QLabel(self.tr("<b>Expanded</b>")))
         top.addWidget(self.status, 1)
         for widget in (self.previous_button, self.version_label, self.next_button):
             top.addWidget(widget)
@@ -122,7 +123,7 @@ class ExpandedPane(QWidget):
         self._buttons()
         if blob_id is None:
             return
-        self.status.setText("Looking for an expansion…")
+        self.status.setText(self.tr("Looking for an expansion…"))
         workers.submit(expansions, self.store, blob_id, on_done=lambda r: self._found(blob_id, r),
                        on_error=lambda exc: self.error.emit(str(exc)))
 
@@ -133,7 +134,7 @@ class ExpandedPane(QWidget):
         if not versions:
             self.expanded_id, self.shown = None, -1
             self.view.clear()
-            self.status.setText("No expansion yet")
+            self.status.setText(self.tr("No expansion yet"))
             self._buttons()
             return
         ids = [blob.id for blob, _ in versions]
@@ -148,15 +149,18 @@ class ExpandedPane(QWidget):
         self.shown, self.expanded_id = index, blob.id
         self.view.setPlainText(str(data.get("expanded", "")))
         ratio = data.get("expansion_ratio")
-        shown = f", {ratio:.1f}× the draft" if isinstance(ratio, int | float) else ""
-        style = f", {data['style']}" if data.get("style") else ""
-        self.status.setText(f"{blob.word_count:,} words{shown}{style}" + ("  ★ final" if blob.is_final else ""))
+        facts = [fill(self.tr("%1 words"), f"{blob.word_count:,}")]
+        if isinstance(ratio, int | float):
+            facts.append(fill(self.tr("%1× the draft"), f"{ratio:.1f}"))
+        if data.get("style"):
+            facts.append(str(data["style"]))
+        self.status.setText(", ".join(facts) + ("  " + self.tr("★ final") if blob.is_final else ""))
         self._buttons()
 
     def _buttons(self) -> None:
         busy = self.job_id is not None
         self.expand_button.setEnabled(self.source_id is not None and not busy)
-        self.expand_button.setText("Regenerate" if self.expanded_id else "Expand")
+        self.expand_button.setText(self.tr("Regenerate") if self.expanded_id else self.tr("Expand"))
         self.stop_button.setEnabled(busy)
         self.accept_button.setEnabled(self.expanded_id is not None and not busy)
         self.final_button.setEnabled(self.expanded_id is not None and not busy)
@@ -180,7 +184,7 @@ class ExpandedPane(QWidget):
             params.setdefault("seed", secrets.randbelow(2**31))
         self.job_id = "pending"
         self.view.clear()
-        self.status.setText("Queued…")
+        self.status.setText(self.tr("Queued…"))
         self._buttons()
         self.streaming.emit(True)
         self.jobs.submit("text-expansion", {"blob_id": source}, params,
@@ -188,7 +192,7 @@ class ExpandedPane(QWidget):
 
     def _submitted(self, job: Any) -> None:
         self.job_id = str(getattr(job, "id", job))
-        self.status.setText("Writing…")
+        self.status.setText(self.tr("Writing…"))
         early = self._early.pop(self.job_id, None)
         if early:
             self.view.setPlainText(early)
@@ -199,14 +203,14 @@ class ExpandedPane(QWidget):
 
     def _submit_failed(self, exc: BaseException) -> None:
         self.job_id = None
-        self.status.setText("Could not start")
+        self.status.setText(self.tr("Could not start"))
         self._buttons()
         self.streaming.emit(False)
-        self.error.emit(f"Expansion could not start: {exc}")
+        self.error.emit(fill(self.tr("Expansion could not start: %1"), exc))
 
     def stop(self) -> None:
         if self.job_id and self.job_id != "pending":
-            self.status.setText("Stopping…")
+            self.status.setText(self.tr("Stopping…"))
             self.jobs.cancel(self.job_id)
 
     def _partial(self, job_id: str, delta: str, text: str) -> None:
@@ -234,7 +238,7 @@ class ExpandedPane(QWidget):
         self.job_id = None
         self.streaming.emit(False)
         if state == "succeeded":
-            self.status.setText("Done")
+            self.status.setText(self.tr("Done"))
             result = payload.get("result_blob_id")
             if result and self.source_id:
                 self.expanded_id = str(result)  # the reload shows the new expansion
@@ -243,10 +247,10 @@ class ExpandedPane(QWidget):
             draft = payload.get("draft_text")
             if draft:
                 self.view.setPlainText(str(draft))
-            self.status.setText("Stopped; the partial text is shown but not saved")
+            self.status.setText(self.tr("Stopped; the partial text is shown but not saved"))
         else:
-            self.status.setText("Failed")
-            self.error.emit(f"Expansion failed: {payload.get('error') or 'unknown error'}")
+            self.status.setText(self.tr("Failed"))
+            self.error.emit(fill(self.tr("Expansion failed: %1"), payload.get("error") or self.tr("unknown error")))
         self._buttons()
 
     def accept_current(self) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+PLACEHOLDER = re.compile(r"%(\d+)")  # Qt's %1…%99
 
 
 class ErrorLabel(QLabel):
@@ -30,7 +34,12 @@ def with_error(field: QWidget) -> tuple[QWidget, ErrorLabel]:
 
 
 def fill(template: str, *values: object) -> str:
-    """Qt's %1, %2… placeholders of a translated string filled in (a Python str has no .arg())."""
-    for number, value in reversed(list(enumerate(values, 1))):  # %10 before %1
-        template = template.replace(f"%{number}", str(value))
-    return template
+    """Qt's %1, %2… placeholders of a translated string filled in (a Python str has no .arg()).
+
+    One pass over the template, so a value that itself holds "%2" (a chapter called "50%2") stays as it is."""
+
+    def value_of(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        return str(values[number - 1]) if 1 <= number <= len(values) else match.group(0)
+
+    return PLACEHOLDER.sub(value_of, template)

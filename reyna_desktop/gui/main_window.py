@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in (self.new_action, self.save_action, self.expand_action, self.search_action, self.chat_action):
             toolbar.addAction(action)
-        self.find_box = QLineEdit(placeholderText="Find in text", clearButtonEnabled=True)
+        self.find_box = QLineEdit(placeholderText=self.tr("Find in text"), clearButtonEnabled=True)
         self.find_box.setMaximumWidth(220)
         self.find_box.returnPressed.connect(self.find_next)
         self.find_box_action = toolbar.addWidget(self.find_box)

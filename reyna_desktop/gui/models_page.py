@@ -29,13 +29,11 @@ from PySide6.QtWidgets import (
 
 from reyna_desktop.errors import ReynaError
 from reyna_desktop.gui import workers
+from reyna_desktop.gui.forms import fill
 from reyna_desktop.llm.catalogue import CatalogueEntry, Machine, accelerator_text, fit, load_catalogue
 from reyna_desktop.llm.downloads import Download, DownloadStopped, Progress, pending_downloads
 from reyna_desktop.llm.gguf_info import gib
 from reyna_desktop.llm.library import InstalledModel, ModelLibrary
-
-SHIPPED_LABEL = "Shipped model (Gemma 3 270M base)"
-COLUMNS = ("Model", "Size", "Context", "Licence", "This machine", "Status")
 
 
 class _ProgressRelay(QObject):
@@ -57,13 +55,14 @@ class ModelsPage(QWidget):
         self.relay.progress.connect(self._show_progress)
 
         machine = Machine.probe(self.library.folder)
-        self.machine_label = QLabel(
-            f"This machine: {gib(machine.total_ram)} RAM ({gib(machine.available_ram)} free), "
-            f"{gib(machine.free_disk)} free in {self.library.folder}. {accelerator_text()}."
-        )
+        self.machine_label = QLabel(fill(
+            self.tr("This machine: %1 RAM (%2 free), %3 free in %4. %5."), gib(machine.total_ram),
+            gib(machine.available_ram), gib(machine.free_disk), self.library.folder, accelerator_text()))
         self.machine_label.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        columns = [self.tr("Model"), self.tr("Size"), self.tr("Context"), self.tr("Licence"), self.tr("This machine"),
+                   self.tr("Status")]
+        self.table = QTableWidget(0, len(columns))
+        self.table.setHorizontalHeaderLabels(columns)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -72,16 +71,16 @@ class ModelsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selection_changed)
-        self.details = QLabel("Select a model to see what it is good for.")
+        self.details = QLabel(self.tr("Select a model to see what it is good for."))
         self.details.setWordWrap(True)
 
-        self.download_button = QPushButton("Download")
+        self.download_button = QPushButton(self.tr("Download"))
         self.download_button.clicked.connect(self.start_download)
-        self.pause_button = QPushButton("Pause")
+        self.pause_button = QPushButton(self.tr("Pause"))
         self.pause_button.clicked.connect(lambda: self.download and self.download.pause())
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(lambda: self.download and self.download.cancel())
-        self.import_button = QPushButton("Import GGUF…")
+        self.import_button = QPushButton(self.tr("Import GGUF…"))
         self.import_button.clicked.connect(self._choose_import)
         buttons = QHBoxLayout()
         for button in (self.download_button, self.pause_button, self.cancel_button):
@@ -97,8 +96,8 @@ class ModelsPage(QWidget):
         self.expansion_choice = QComboBox()
         self.chat_choice = QComboBox()
         tasks = QFormLayout()
-        tasks.addRow("Expansion model", self.expansion_choice)
-        tasks.addRow("Chat and summaries model", self.chat_choice)
+        tasks.addRow(self.tr("Expansion model"), self.expansion_choice)
+        tasks.addRow(self.tr("Chat and summaries model"), self.chat_choice)
         self.expansion_choice.currentIndexChanged.connect(
             lambda: self.expansion_path.setText(self.expansion_choice.currentData() or ""))
         self.chat_choice.currentIndexChanged.connect(
@@ -131,17 +130,18 @@ class ModelsPage(QWidget):
             is_installed = entry.bundled or entry.id in have
             verdict = fit(entry, machine, installed=is_installed)
             if is_installed:
-                state = "installed"
+                state = self.tr("installed")
             elif entry.file in pending:
-                state = f"paused at {pending[entry.file] / 1e6:.0f} MB"
+                state = fill(self.tr("paused at %1 MB"), f"{pending[entry.file] / 1e6:.0f}")
             else:
-                state = "" if verdict.fits else "too big"
-            cells = (entry.name, f"{entry.size_bytes / 1e9:.1f} GB", f"{entry.context_length // 1024}k",
+                state = "" if verdict.fits else self.tr("too big")
+            size = fill(self.tr("%1 GB"), f"{entry.size_bytes / 1e9:.1f}")
+            cells = (entry.name, size, f"{entry.context_length // 1024}k",
                      entry.licence, verdict.reason, state)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(f"{entry.good_for}\nTemplate: {entry.template}"
-                                + ("" if entry.verified else "\nSize and sha256 not verified in the catalogue"))
+                item.setToolTip(fill(self.tr("%1\nTemplate: %2"), entry.good_for, entry.template) + (
+                    "" if entry.verified else "\n" + self.tr("Size and sha256 not verified in the catalogue")))
                 if column == 4 and not verdict.fits:
                     item.setForeground(Qt.GlobalColor.darkRed)
                 self.table.setItem(row, column, item)
@@ -153,10 +153,12 @@ class ModelsPage(QWidget):
             current = field.text()
             combo.blockSignals(True)
             combo.clear()
-            combo.addItem(SHIPPED_LABEL if combo is self.expansion_choice else "Same as expansion", "")
+            combo.addItem(self.tr("Shipped model (Gemma 3 270M base)") if combo is self.expansion_choice
+                          else self.tr("Same as expansion"), "")
             for model in installed:
-                template = "chat template" if model.has_chat_template else "base model, no chat template"
-                combo.addItem(f"{model.id} ({template})", model.path)
+                label = (self.tr("%1 (chat template)") if model.has_chat_template
+                         else self.tr("%1 (base model, no chat template)"))
+                combo.addItem(fill(label, model.id), model.path)
             if current and combo.findData(current) < 0:
                 combo.addItem(current, current)  # a file chosen by path in the General tab
             combo.setCurrentIndex(max(0, combo.findData(current)))
@@ -170,15 +172,15 @@ class ModelsPage(QWidget):
         entry = self.selected_entry()
         busy = self.download is not None
         if entry is not None:
-            checked = ("Size and sha256 pinned" if entry.verified else
-                       "Size and sha256 not verified in the catalogue: the download is checked as GGUF and its "
-                       "sha256 recorded")
-            self.details.setText(f"<b>{entry.name}</b>: {entry.good_for} Chat template: {entry.template}. "
-                                 f"Needs about {entry.ram_gb:g} GB of RAM at {entry.context_default} tokens of "
-                                 f"context. {checked}.")
+            checked = (self.tr("Size and sha256 pinned") if entry.verified else
+                       self.tr("Size and sha256 not verified in the catalogue: the download is checked as GGUF and "
+                               "its sha256 recorded"))
+            self.details.setText(fill(
+                self.tr("<b>%1</b>: %2 Chat template: %3. Needs about %4 GB of RAM at %5 tokens of context. %6."),
+                entry.name, entry.good_for, entry.template, f"{entry.ram_gb:g}", entry.context_default, checked))
         installed = self.table.item(self.table.currentRow(), 5) if entry else None
         can_download = entry is not None and not entry.bundled and not busy and (
-            installed is None or installed.text() != "installed")
+            installed is None or installed.text() != self.tr("installed"))
         self.download_button.setEnabled(can_download)
         self.pause_button.setEnabled(busy)
         self.cancel_button.setEnabled(busy)
@@ -195,7 +197,7 @@ class ModelsPage(QWidget):
         except ReynaError as exc:
             self.status.setText(str(exc))
             return
-        self.status.setText(f"Downloading {entry.name}…")
+        self.status.setText(fill(self.tr("Downloading %1…"), entry.name))
         self.progress.setValue(0)
         workers.submit(self.library.download, entry, self.download, on_done=self._downloaded,
                        on_error=self._download_failed)
@@ -213,33 +215,34 @@ class ModelsPage(QWidget):
 
     def _downloaded(self, model: InstalledModel) -> None:
         self.download = None
-        self.status.setText(f"{model.id} is installed and checked (sha256 {model.sha256[:16]}…).")
+        self.status.setText(fill(self.tr("%1 is installed and checked (sha256 %2…)."), model.id, model.sha256[:16]))
         self.refresh()
 
     def _download_failed(self, exc: BaseException) -> None:
         self.download = None
         paused = isinstance(exc, DownloadStopped) and exc.paused
-        self.status.setText(str(exc) if isinstance(exc, ReynaError) else f"Download failed: {exc}")
+        self.status.setText(str(exc) if isinstance(exc, ReynaError) else fill(self.tr("Download failed: %1"), exc))
         if not paused:
             self.progress.setValue(0)
         self.refresh()
 
     def _choose_import(self) -> None:
-        file, _ = QFileDialog.getOpenFileName(self, "Import a model", "", "GGUF models (*.gguf)")
+        file, _ = QFileDialog.getOpenFileName(self, self.tr("Import a model"), "", self.tr("GGUF models (*.gguf)"))
         if file:
             self.import_file(Path(file))
 
     def import_file(self, path: Path, *, copy: bool = True) -> None:
-        self.status.setText(f"Checking and importing {path.name}…")
+        self.status.setText(fill(self.tr("Checking and importing %1…"), path.name))
         self.import_button.setEnabled(False)
         workers.submit(self.library.import_file, path, copy=copy, on_done=self._imported,
                        on_error=self._import_failed)
 
     def _imported(self, model: InstalledModel) -> None:
-        self.status.setText(f"Imported {model.id}: {model.architecture}, context {model.context_length}, "
-                            f"{'chat template' if model.has_chat_template else 'no chat template'}.")
+        imported = (self.tr("Imported %1: %2, context %3, chat template.") if model.has_chat_template
+                    else self.tr("Imported %1: %2, context %3, no chat template."))
+        self.status.setText(fill(imported, model.id, model.architecture, model.context_length))
         self.refresh()
 
     def _import_failed(self, exc: BaseException) -> None:
-        self.status.setText(f"Not imported: {exc}")
+        self.status.setText(fill(self.tr("Not imported: %1"), exc))
         self.refresh()

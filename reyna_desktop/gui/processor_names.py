@@ -7,8 +7,8 @@ from PySide6.QtCore import QCoreApplication
 
 def processor_labels() -> list[tuple[str, str]]:
     """(processor id, label) in menu order; labels through tr() so they can be translated."""
-    tr = QCoreApplication.translate
-    return [("text-expansion", tr("processors", "Expand text")),
-            ("style-analyzer", tr("processors", "Analyse style")),
-            ("summarizer", tr("processors", "Summarise")),
-            ("pitch-builder", tr("processors", "Build a pitch"))]
+    translate = QCoreApplication.translate  # named so: lupdate reads a tr(a, b) call as (source, comment)
+    return [("text-expansion", translate("processors", "Expand text")),
+            ("style-analyzer", translate("processors", "Analyse style")),
+            ("summarizer", translate("processors", "Summarise")),
+            ("pitch-builder", translate("processors", "Build a pitch"))]

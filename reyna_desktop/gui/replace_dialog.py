@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from reyna_desktop.gui import workers
+from reyna_desktop.gui.forms import fill
 from reyna_desktop.store.codex import Entry
 from reyna_desktop.store.replace import ReplaceBatch, ReplacePlan
 
@@ -37,31 +38,32 @@ class ReplaceDialog(QDialog):
         self.entry = entry
         self.plan: ReplacePlan | None = None
         self.batch: ReplaceBatch | None = None
-        self.setWindowTitle(f"Rename {entry.name} everywhere" if entry else "Replace in the whole book")
+        self.setWindowTitle(fill(self.tr("Rename %1 everywhere"), entry.name) if entry
+                            else self.tr("Replace in the whole book"))
         self.find_text = QLineEdit(entry.name if entry else "")
         self.find_text.setReadOnly(entry is not None)
         self.new_text = QLineEdit()
-        self.new_text.setPlaceholderText("the new name" if entry else "the new text")
-        self.whole_word = QCheckBox("Whole words only")
-        self.ignore_case = QCheckBox("Any case (the new text follows it)")
+        self.new_text.setPlaceholderText(self.tr("the new name") if entry else self.tr("the new text"))
+        self.whole_word = QCheckBox(self.tr("Whole words only"))
+        self.ignore_case = QCheckBox(self.tr("Any case (the new text follows it)"))
         for box in (self.whole_word, self.ignore_case):
             box.setChecked(entry is not None)
             box.setEnabled(entry is None)
         form = QFormLayout()
-        form.addRow("Find", self.find_text)
-        form.addRow("Replace with", self.new_text)
+        form.addRow(self.tr("Find"), self.find_text)
+        form.addRow(self.tr("Replace with"), self.new_text)
         form.addRow("", self.whole_word)
         form.addRow("", self.ignore_case)
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["Chapter", "Before", "After"])
+        self.table.setHorizontalHeaderLabels([self.tr("Chapter"), self.tr("Before"), self.tr("After")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.status = QLabel("Preview shows every change before anything is written.")
+        self.status = QLabel(self.tr("Preview shows every change before anything is written."))
         self.status.setWordWrap(True)
-        self.preview_button = QPushButton("Preview")
-        self.apply_button = QPushButton("Apply")
-        self.undo_button = QPushButton("Undo")
-        self.close_button = QPushButton("Close")
+        self.preview_button = QPushButton(self.tr("Preview"))
+        self.apply_button = QPushButton(self.tr("Apply"))
+        self.undo_button = QPushButton(self.tr("Undo"))
+        self.close_button = QPushButton(self.tr("Close"))
         self.apply_button.setEnabled(False)
         self.undo_button.setEnabled(False)
         self.preview_button.clicked.connect(self.preview)
@@ -84,7 +86,7 @@ class ReplaceDialog(QDialog):
         self.resize(820, 480)
 
     def preview(self) -> None:
-        self._busy("Looking…")
+        self._busy(self.tr("Looking…"))
         if self.entry is not None:
             workers.submit(self.store.codex.rename_preview, self.entry.id, self.new_text.text(),
                            on_done=self._previewed, on_error=self._failed)
@@ -96,7 +98,7 @@ class ReplaceDialog(QDialog):
     def apply(self) -> None:
         if self.plan is None:
             return
-        self._busy("Saving…")
+        self._busy(self.tr("Saving…"))
         if self.entry is not None:
             workers.submit(self.store.codex.rename, self.entry.id, self.plan, on_done=self._applied,
                            on_error=self._failed)
@@ -106,7 +108,7 @@ class ReplaceDialog(QDialog):
     def undo(self) -> None:
         if self.batch is None:
             return
-        self._busy("Undoing…")
+        self._busy(self.tr("Undoing…"))
         workers.submit(self.store.replace.undo, self.batch.id, on_done=self._undone, on_error=self._failed)
 
     # -- results ----------------------------------------------------------------------------
@@ -120,12 +122,12 @@ class ReplaceDialog(QDialog):
         self.table.resizeColumnsToContents()
         self.preview_button.setEnabled(True)
         if plan.changes:
-            self.status.setText(f"{len(plan.changes)} changes in {len(plan.edits)} texts. Apply saves each as a "
-                                "new version; Undo puts them all back.")
+            self.status.setText(fill(self.tr("%n changes in %1 texts. Apply saves each as a new version; Undo puts "
+                                             "them all back.", "", len(plan.changes)), len(plan.edits)))
         elif self.entry is not None:
-            self.status.setText("The name does not occur in the text; Apply renames the entry only.")
+            self.status.setText(self.tr("The name does not occur in the text; Apply renames the entry only."))
         else:
-            self.status.setText("No matches; nothing would be written.")
+            self.status.setText(self.tr("No matches; nothing would be written."))
         self.apply_button.setEnabled(bool(plan.edits) or self.entry is not None)
 
     def _applied(self, batch: ReplaceBatch | None) -> None:
@@ -133,12 +135,13 @@ class ReplaceDialog(QDialog):
         self.plan = None
         self.preview_button.setEnabled(True)
         self.undo_button.setEnabled(batch is not None)
-        self.status.setText(f"Applied: {batch.blob_count} texts saved as new versions." if batch else "Nothing to do.")
+        self.status.setText(self.tr("Applied: %n texts saved as new versions.", "", batch.blob_count) if batch
+                            else self.tr("Nothing to do."))
 
     def _undone(self, batch: ReplaceBatch) -> None:
         self.batch = None
         self.preview_button.setEnabled(True)
-        self.status.setText(f"Undone: {batch.blob_count} texts put back as they were.")
+        self.status.setText(self.tr("Undone: %n texts put back as they were.", "", batch.blob_count))
 
     def _failed(self, exc: BaseException) -> None:
         self.preview_button.setEnabled(True)

@@ -25,7 +25,7 @@ class SearchPanel(QWidget):
     def __init__(self, store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.query = QLineEdit(placeholderText="Search everything…", clearButtonEnabled=True)
+        self.query = QLineEdit(placeholderText=self.tr("Search everything…"), clearButtonEnabled=True)
         self.query.setAccessibleName(self.tr("Search"))
         self.results = QListWidget()
         self.results.setAccessibleName(self.tr("Search results"))

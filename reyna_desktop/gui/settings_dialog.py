@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from reyna_desktop.gui import workers
-from reyna_desktop.gui.forms import ErrorLabel, with_error
+from reyna_desktop.gui.forms import ErrorLabel, fill, with_error
 from reyna_desktop.gui.models_page import ModelsPage
 from reyna_desktop.llm.catalogue import accelerator_text
 from reyna_desktop.settings import Settings, save_settings
@@ -37,9 +37,11 @@ def test_connection(llm: Any) -> str:
     from reyna_desktop.llm import test_connection as ask
 
     report = ask(llm)
+    translate = QCoreApplication.translate  # no widget here: the dialog's context, for lupdate
     if report.ok:
-        return f"Connected: {report.backend} {report.model} ({report.latency_s:.1f} s)"
-    raise RuntimeError(report.detail or "no answer")
+        return fill(translate("SettingsDialog", "Connected: %1 %2 (%3 s)"), report.backend, report.model,
+                    f"{report.latency_s:.1f}")
+    raise RuntimeError(report.detail or translate("SettingsDialog", "no answer"))
 
 
 class SettingsDialog(QDialog):
@@ -47,60 +49,60 @@ class SettingsDialog(QDialog):
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(self.tr("Settings"))
         self.original = settings
         self.errors: dict[str, ErrorLabel] = {}
         form = QFormLayout()
         self.data_dir = QLineEdit(settings.data_dir)
-        self.data_dir.setPlaceholderText("default per-user folder")
-        browse = QPushButton("Browse…")
+        self.data_dir.setPlaceholderText(self.tr("default per-user folder"))
+        browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse_dir)
-        self._row(form, "Data folder", "data_dir", self.data_dir, browse)
+        self._row(form, self.tr("Data folder"), "data_dir", self.data_dir, browse)
         self.backend = QComboBox()
-        self.backend.addItem("Embedded model (default, runs on this computer)", "embedded")
-        self.backend.addItem("OpenAI-compatible server", "openai")
+        self.backend.addItem(self.tr("Embedded model (default, runs on this computer)"), "embedded")
+        self.backend.addItem(self.tr("OpenAI-compatible server"), "openai")
         self.backend.setCurrentIndex(max(0, self.backend.findData(settings.llm.backend)))
-        self._row(form, "Model", "llm.backend", self.backend)
+        self._row(form, self.tr("Model"), "llm.backend", self.backend)
         self.model_path = QLineEdit(settings.llm.model_path)
-        self.model_path.setPlaceholderText("empty: the bundled default model")
-        pick = QPushButton("Choose GGUF…")
+        self.model_path.setPlaceholderText(self.tr("empty: the bundled default model"))
+        pick = QPushButton(self.tr("Choose GGUF…"))
         pick.clicked.connect(lambda: self._browse_model(self.model_path))
-        self._row(form, "Expansion GGUF", "llm.model_path", self.model_path, pick)
+        self._row(form, self.tr("Expansion GGUF"), "llm.model_path", self.model_path, pick)
         self.chat_model_path = QLineEdit(settings.llm.chat_model_path)
-        self.chat_model_path.setPlaceholderText("empty: the same model as expansion")
-        pick_chat = QPushButton("Choose GGUF…")
+        self.chat_model_path.setPlaceholderText(self.tr("empty: the same model as expansion"))
+        pick_chat = QPushButton(self.tr("Choose GGUF…"))
         pick_chat.clicked.connect(lambda: self._browse_model(self.chat_model_path))
-        self._row(form, "Chat GGUF", "llm.chat_model_path", self.chat_model_path, pick_chat)
+        self._row(form, self.tr("Chat GGUF"), "llm.chat_model_path", self.chat_model_path, pick_chat)
         self.base_url = QLineEdit(settings.llm.base_url)
-        self._row(form, "Server URL", "llm.base_url", self.base_url)
+        self._row(form, self.tr("Server URL"), "llm.base_url", self.base_url)
         self.api_key = QLineEdit(settings.llm.api_key, echoMode=QLineEdit.EchoMode.Password)
-        self._row(form, "API key", "llm.api_key", self.api_key)
+        self._row(form, self.tr("API key"), "llm.api_key", self.api_key)
         self.remote_model = QLineEdit(settings.llm.remote_model)
-        self._row(form, "Server model", "llm.remote_model", self.remote_model)
-        self.test_button = QPushButton("Test connection")
+        self._row(form, self.tr("Server model"), "llm.remote_model", self.remote_model)
+        self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.clicked.connect(self.test)
         self.test_result = QLabel("")
         self.test_result.setWordWrap(True)
         form.addRow("", self._pair(self.test_button, self.test_result))
         self.n_threads = QLineEdit(str(settings.llm.n_threads))
-        self.n_threads.setPlaceholderText("0: all cores")
-        self._row(form, "Threads", "llm.n_threads", self.n_threads)
+        self.n_threads.setPlaceholderText(self.tr("0: all cores"))
+        self._row(form, self.tr("Threads"), "llm.n_threads", self.n_threads)
         self.n_ctx = QLineEdit(str(settings.llm.n_ctx))
-        self._row(form, "Context size", "llm.n_ctx", self.n_ctx)
+        self._row(form, self.tr("Context size"), "llm.n_ctx", self.n_ctx)
         self.n_gpu_layers = QLineEdit(str(settings.llm.n_gpu_layers))
-        self.n_gpu_layers.setPlaceholderText("0: CPU only, -1: all")
-        self._row(form, "GPU layers", "llm.n_gpu_layers", self.n_gpu_layers)
+        self.n_gpu_layers.setPlaceholderText(self.tr("0: CPU only, -1: all"))
+        self._row(form, self.tr("GPU layers"), "llm.n_gpu_layers", self.n_gpu_layers)
         self.accelerator = QLabel(accelerator_text() + ".")
         form.addRow("", self.accelerator)
         self.autosave = QLineEdit(str(settings.editor.autosave_delay_ms))
-        self._row(form, "Autosave delay (ms)", "editor.autosave_delay_ms", self.autosave)
+        self._row(form, self.tr("Autosave delay (ms)"), "editor.autosave_delay_ms", self.autosave)
         self.font_family = QFontComboBox()
         if settings.editor.font_family:
             self.font_family.setCurrentText(settings.editor.font_family)
-        self._row(form, "Editor font", "editor.font_family", self.font_family)
+        self._row(form, self.tr("Editor font"), "editor.font_family", self.font_family)
         self.font_size = QLineEdit(str(settings.editor.font_size))
-        self.font_size.setPlaceholderText("0: the system size")
-        self._row(form, "Font size", "editor.font_size", self.font_size)
+        self.font_size.setPlaceholderText(self.tr("0: the system size"))
+        self._row(form, self.tr("Font size"), "editor.font_size", self.font_size)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -108,8 +110,8 @@ class SettingsDialog(QDialog):
         general.setLayout(form)
         self.models_page = ModelsPage(self.model_path, self.chat_model_path)
         self.tabs = QTabWidget()
-        self.tabs.addTab(general, "General")
-        self.tabs.addTab(self.models_page, "Models")
+        self.tabs.addTab(general, self.tr("General"))
+        self.tabs.addTab(self.models_page, self.tr("Models"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.buttons)
@@ -136,12 +138,12 @@ class SettingsDialog(QDialog):
         form.addRow(label, box)
 
     def _browse_dir(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Data folder", self.data_dir.text())
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Data folder"), self.data_dir.text())
         if folder:
             self.data_dir.setText(folder)
 
     def _browse_model(self, field: QLineEdit) -> None:
-        file, _ = QFileDialog.getOpenFileName(self, "Model file", "", "GGUF models (*.gguf)")
+        file, _ = QFileDialog.getOpenFileName(self, self.tr("Model file"), "", self.tr("GGUF models (*.gguf)"))
         if file:
             field.setText(file)
 
@@ -186,12 +188,12 @@ class SettingsDialog(QDialog):
     def test(self) -> None:
         settings = self.result_settings()
         if settings is None:
-            self.test_result.setText("Fix the marked fields first.")
+            self.test_result.setText(self.tr("Fix the marked fields first."))
             return
-        self.test_result.setText("Testing…")
+        self.test_result.setText(self.tr("Testing…"))
         self.test_button.setEnabled(False)
         workers.submit(test_connection, settings.llm, on_done=self._tested,
-                       on_error=lambda exc: self._tested(f"Failed: {exc}"))
+                       on_error=lambda exc: self._tested(fill(self.tr("Failed: %1"), exc)))
 
     def _tested(self, message: str) -> None:
         self.test_button.setEnabled(True)
