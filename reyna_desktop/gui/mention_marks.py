@@ -48,6 +48,8 @@ class MentionMarks(QObject):
 
     def set_blob(self, blob_id: str) -> None:
         """Follow the book of the blob now in the editor."""
+        if self.store.closed:  # a load that finished while the window was closing
+            return
         blob = self.store.blobs.get(blob_id)
         bucket_id = blob.primary_bucket_id
         self.book_id = book_id_of(self.store.buckets.get(bucket_id)) if bucket_id else None

@@ -107,6 +107,11 @@ class StoreCore:
                     tx.execute("UPDATE blobs SET role = ? WHERE id = ?", (role, row["id"]))
 
     @property
+    def closed(self) -> bool:
+        """True once close() ran: a window's late callbacks check it instead of failing."""
+        return self._closed
+
+    @property
     def conn(self) -> sqlite3.Connection:
         """This thread's connection, opened on first use."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
