@@ -6,12 +6,16 @@ cold (the first PDF in this process: the Typst compiler is made and every page l
 recompiled in the same process after a one-chapter edit; and the issue's reference, WeasyPrint
 (bench only, in the dev extra) setting pandoc's HTML of the same Markdown as a 6x9 PDF.
 
-    .venv/bin/python bench/compile_bench.py [--words 150000] [--chapters 60]
+    .venv/bin/python bench/compile_bench.py [--words 150000] [--chapters 60] [--pdf-edits 5]
+
+`--pdf-edits N` recompiles the PDF after N one-chapter edits (different chapters) and prints each
+time, since one recompile on a busy machine says little.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
 import time
@@ -54,6 +58,7 @@ def main() -> int:
     parser.add_argument("--words", type=int, default=150_000)
     parser.add_argument("--chapters", type=int, default=60)
     parser.add_argument("--skip-pdf", action="store_true")
+    parser.add_argument("--pdf-edits", type=int, default=1, help="one-chapter edits, each followed by a PDF recompile")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="reyna-bench-") as folder:
         out = Path(folder)
@@ -74,11 +79,15 @@ def main() -> int:
                 pdf_s, pdf = timed("PDF 6x9 (Typst, cold: first in this process)",
                                    lambda: compile_bucket(store, book, "pdf", out / "book.pdf"))
                 print(f"  {len(PdfReader(pdf.path).pages)} pages, {pdf.size:,} bytes")
-                draft = store.blobs.in_bucket(chapters[len(chapters) // 3])[0]
-                text = store.blobs.data(draft.id)["content"]
-                store.blobs.update(draft.id, {"content": "A second edited line.\n\n" + text, "role": "draft"})
-                pdf_incr_s, _ = timed("PDF recompile after a one-chapter edit (same process)",
-                                      lambda: compile_bucket(store, book, "pdf", out / "book.pdf"))
+                recompiles = []
+                for edit in range(args.pdf_edits):
+                    draft = store.blobs.in_bucket(chapters[(len(chapters) // 3 + 7 * edit) % len(chapters)])[0]
+                    text = store.blobs.data(draft.id)["content"]
+                    store.blobs.update(draft.id, {"content": f"Edited line {edit + 1}.\n\n" + text, "role": "draft"})
+                    seconds, _ = timed("PDF recompile after a one-chapter edit (same process)",
+                                       lambda: compile_bucket(store, book, "pdf", out / "book.pdf"))
+                    recompiles.append(seconds)
+                pdf_incr_s = statistics.median(recompiles)
             md = compile_bucket(store, book, "md", out / "book.md").path
         try:
             import pypandoc
@@ -93,7 +102,8 @@ def main() -> int:
     if pdf_s is not None and reference_s is not None:
         print(f"PDF: ours {pdf_s:.2f} s cold vs WeasyPrint on pandoc's HTML {reference_s:.2f} s -> ratio "
               f"{pdf_s / reference_s:.2f} (target <= 0.15)")
-        print(f"PDF recompile after a one-chapter edit, same process: {pdf_incr_s:.2f} s (target <= 0.5 s)")
+        print(f"PDF recompile after a one-chapter edit, same process: {pdf_incr_s:.2f} s median of "
+              f"{args.pdf_edits} (target <= 0.5 s)")
     print(f"Incremental EPUB recompile: {incr_s:.3f} s (target < 0.3 s); no-change recompile {warm_s:.3f} s")
     return 0
 
