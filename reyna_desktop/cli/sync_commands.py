@@ -17,6 +17,8 @@ def register(subparsers: Any) -> None:
     add_command(commands, "status", status, "last exchange per device and what is waiting", _format_status)
     add_command(commands, "now", now, "send local changes and take in the other devices'", _format_now)
     add_command(commands, "compact", compact, "fold this device's update files into one snapshot")
+    add_command(commands, "stop", stop, "stop syncing this store (the folder is left as it is)",
+                _format_stop)
 
 
 def init(ctx: CommandContext) -> dict[str, Any]:
@@ -35,6 +37,11 @@ def compact(ctx: CommandContext) -> dict[str, Any]:
     return Sync(ctx.store).compact()
 
 
+def stop(ctx: CommandContext) -> dict[str, Any]:
+    Sync.stop(ctx.store)
+    return {"syncing": False}
+
+
 def _format_status(result: dict[str, Any]) -> str:
     waiting = result["local_changes_waiting"]
     lines = [
@@ -51,6 +58,10 @@ def _format_status(result: dict[str, Any]) -> str:
     if not result["devices"]:
         lines.append("  no other device has written to the folder yet")
     return "\n".join(lines)
+
+
+def _format_stop(_result: dict[str, Any]) -> str:
+    return "sync stopped; `reyna sync init FOLDER` starts it again"
 
 
 def _format_now(result: dict[str, Any]) -> str:

@@ -10,17 +10,19 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
 from reyna_desktop.gui import workers
+from reyna_desktop.gui.counts import blob_language_unit, draft_unit
 from reyna_desktop.gui.forms import fill
 from reyna_desktop.gui.highlighter import MarkdownHighlighter
 from reyna_desktop.gui.journal_hook import JournalHook
 from reyna_desktop.gui.spell_menu import WritingAids
-from reyna_desktop.store.text import word_count
+from reyna_desktop.store.text import WORDS, word_count
 
 log = logging.getLogger(__name__)
 
 
-def load_text(store, blob_id: str) -> tuple[object, str]:
-    return store.blobs.get(blob_id), store.blobs.text(blob_id)
+def load_text(store, blob_id: str) -> tuple[object, str, str | None]:
+    """The blob, its text, and the unit its book's language implies (None: its text decides)."""
+    return store.blobs.get(blob_id), store.blobs.text(blob_id), blob_language_unit(store, blob_id)
 
 
 class DraftPane(QWidget):
@@ -37,6 +39,8 @@ class DraftPane(QWidget):
         self.journal = journal
         self.blob_id: str | None = None
         self.blob: Any = None
+        self.unit = WORDS  # what `words_changed` counts: "words" or "characters" (gui/counts.py)
+        self._language_unit: str | None = None
         self._saved_text = ""
         self._saving = False
         self._loading = False
@@ -106,10 +110,11 @@ class DraftPane(QWidget):
         workers.submit(load_text, self.store, blob_id, on_done=lambda r: self._loaded(blob_id, r, keep_cursor=True),
                        on_error=self._failed)
 
-    def _loaded(self, blob_id: str, result: tuple[object, str], keep_cursor: bool = False) -> None:
+    def _loaded(self, blob_id: str, result: tuple[object, str, str | None], keep_cursor: bool = False) -> None:
         if blob_id != self.blob_id:
             return
-        blob, text = result
+        blob, text, self._language_unit = result
+        self.unit = draft_unit(self._language_unit, text)
         self.blob = blob
         self._loading = True
         self._saved_text = text
@@ -185,6 +190,10 @@ class DraftPane(QWidget):
         if blob_id == self.blob_id:
             self._saved_text = text
             self.blob = blob
+            unit = draft_unit(self._language_unit, text)  # a new note's first text decides its unit
+            if unit != self.unit:
+                self.unit = unit
+                self.words_changed.emit(word_count(self.text))
             self.status.setText(f"Saved v{getattr(blob, 'version', '?')}" if not self.dirty else "Edited")
         self.saved.emit(blob)
 

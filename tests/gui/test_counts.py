@@ -1,0 +1,84 @@
+"""The count's unit named in the window (gui/counts.py): a Chinese book counts characters in the
+tree, the stats panel, the goals and the status bar; an English one words."""
+
+from __future__ import annotations
+
+from reyna_desktop.gui.counts import unit_for_language
+from reyna_desktop.gui.tree_model import RowRole
+from reyna_desktop.store.text import CHARACTERS, WORDS, word_count
+from tests.gui.test_main_window import make_window, open_path
+from tests.store.data.cjk_texts import KUANGREN_RIJI, WAGAHAI
+
+__all__ = ["make_window"]  # fixture used by name
+
+ENGLISH = "It is a truth universally acknowledged, that a single man in possession of a good fortune."
+
+
+def test_language_tags_name_the_unit() -> None:
+    assert unit_for_language("zh-Hant") == unit_for_language("ja") == unit_for_language("ko_KR") == CHARACTERS
+    assert unit_for_language("en-GB") == unit_for_language("ar") == WORDS
+    assert unit_for_language("") is None and unit_for_language(None) is None
+
+
+def test_chinese_chapter_counts_characters_everywhere_english_words(qtbot, make_window) -> None:
+    window = make_window(sample=False)
+    store = window.store
+    # One book says its language; the other is judged on its text.
+    chinese = store.buckets.create("狂人日记", "book", metadata={"language": "zh", "daily_target_words": 500})
+    chinese_chapter = store.buckets.create("第一章", "chapter", parent_id=chinese.id)
+    chinese_blob = store.blobs.create({"content": KUANGREN_RIJI}, bucket_ids=[chinese_chapter.id])
+    japanese = store.buckets.create("吾輩は猫である", "book")
+    store.blobs.create({"content": WAGAHAI}, bucket_ids=[store.buckets.create("一", "chapter",
+                                                                                  parent_id=japanese.id).id])
+    english = store.buckets.create("Pride", "book", metadata={"target_words": 1000})
+    english_chapter = store.buckets.create("Chapter 1", "chapter", parent_id=english.id)
+    english_blob = store.blobs.create({"content": ENGLISH}, bucket_ids=[english_chapter.id])
+    model = window.tree_model
+
+    # The tree: each row's tooltip names its unit; the column says "Count" while they differ.
+    chapter_index = open_path(qtbot, model, "狂人日记", "第一章")
+    count_index = chapter_index.siblingAtColumn(1)
+    expected = f"{word_count(KUANGREN_RIJI):,} characters"
+    qtbot.waitUntil(lambda: count_index.data(0x0003) == expected, timeout=10000)  # ToolTipRole
+    japanese_index = open_path(qtbot, model, "吾輩は猫である")
+    assert japanese_index.siblingAtColumn(1).data(0x0003) == f"{word_count(WAGAHAI):,} characters"
+    english_index = open_path(qtbot, model, "Pride")
+    assert english_index.siblingAtColumn(1).data(0x0003) == f"{word_count(ENGLISH)} of 1,000 words (2%)"
+    blob_index = model.index(0, 1, open_path(qtbot, model, "Pride", "Chapter 1"))
+    assert blob_index.data(RowRole).id == english_blob.id and blob_index.data(0x0003).endswith(" words")
+    assert model.headerData(1, 0x1) == "Count"  # Qt.Horizontal
+
+    # The stats panel and the goals of the Chinese book.
+    window.stats_dock.show()
+    window.tree.setCurrentIndex(open_path(qtbot, model, "狂人日记"))
+    stats = window.stats
+    qtbot.waitUntil(lambda: stats.loaded is not None and stats.loaded.bucket_id == chinese.id, timeout=10000)
+    assert stats.words_label.text() == "Characters"
+    assert stats.figures["words"].text() == f"{word_count(KUANGREN_RIJI):,}"
+    assert stats.daily.suffix() == " characters" and stats.chart_title.text().startswith("Characters per day")
+    assert stats.book_target.text() == expected
+    qtbot.waitUntil(lambda: window.goals_label.text().startswith("Today"), timeout=10000)
+    assert "characters" in window.goals_label.text()
+
+    # The status bar's count of the open draft.
+    window.editor.open_blob(chinese_blob.id)
+    qtbot.waitUntil(lambda: window.words_label.text() == expected, timeout=10000)
+    window.editor.open_blob(english_blob.id)
+    qtbot.waitUntil(lambda: window.words_label.text() == f"{word_count(ENGLISH)} words", timeout=10000)
+    window.tree.setCurrentIndex(open_path(qtbot, model, "Pride"))
+    qtbot.waitUntil(lambda: stats.loaded is not None and stats.loaded.bucket_id == english.id, timeout=10000)
+    assert stats.words_label.text() == "Words" and stats.daily.suffix() == " words"
+
+
+def test_a_new_note_takes_its_unit_from_what_is_typed(qtbot, make_window) -> None:
+    window = make_window(sample=False)
+    store = window.store
+    folder = store.buckets.create("Notes", "folder")
+    note = store.blobs.create({"content": ""}, bucket_ids=[folder.id])
+    window.editor.open_blob(note.id)
+    draft = window.editor.draft
+    qtbot.waitUntil(lambda: draft.blob_id == note.id and draft.isEnabled(), timeout=5000)
+    draft.autosave.setInterval(50)
+    draft.editor.setPlainText("今天晚上，很好的月光。")
+    qtbot.waitUntil(lambda: window.words_label.text() == "10 characters", timeout=10000)
+    assert store.blobs.text(note.id) == "今天晚上，很好的月光。"
