@@ -150,7 +150,9 @@ class DraftPane(QWidget):
     def _changed(self) -> None:
         if self._loading or self.blob_id is None:
             return
-        self.words_changed.emit(word_count(self.text))
+        text = self.text
+        self.unit = draft_unit(self._language_unit, text)  # without a book language, what is typed decides
+        self.words_changed.emit(word_count(text))
         if self.dirty:
             self.status.setText(self.tr("Edited"))
             self.autosave.start()
@@ -190,10 +192,6 @@ class DraftPane(QWidget):
         if blob_id == self.blob_id:
             self._saved_text = text
             self.blob = blob
-            unit = draft_unit(self._language_unit, text)  # a new note's first text decides its unit
-            if unit != self.unit:
-                self.unit = unit
-                self.words_changed.emit(word_count(self.text))
             self.status.setText(f"Saved v{getattr(blob, 'version', '?')}" if not self.dirty else "Edited")
         self.saved.emit(blob)
 

@@ -22,7 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from reyna_desktop.gui import workers
-from reyna_desktop.gui.counts import bucket_unit, count_text, per_day_title, target_text, unit_name, unit_suffix, unit_title
+from reyna_desktop.gui.counts import (
+    bucket_unit,
+    count_text,
+    per_day_title,
+    target_text,
+    unit_name,
+    unit_suffix,
+    unit_title,
+)
 from reyna_desktop.store.stats import HEAT_MAP_DAYS, BucketStats, local_day
 from reyna_desktop.store.text import WORDS
 

@@ -147,5 +147,5 @@ class SyncDialog(QDialog):
 
     def device_lines(self) -> list[str]:
         """Each other device's row as text (for tests and accessibility checks)."""
-        return [" | ".join(self.devices.topLevelItem(i).text(c) for c in range(4))
-                for i in range(self.devices.topLevelItemCount())]
+        items = [self.devices.topLevelItem(i) for i in range(self.devices.topLevelItemCount())]
+        return [" | ".join(item.text(c) for c in range(4)) for item in items if item is not None]

@@ -108,6 +108,8 @@ class SyncService(QObject):
         workers.submit(open_sync, on_done=self._opened, on_error=self._failed)
 
     def _opened(self, sync: Sync | None) -> None:
+        if sync is None or self.sync is None or sync.folder.root != self.sync.folder.root:
+            self.last, self.last_at, self.last_ok_at, self.missing = None, None, None, False  # another folder
         self.configured = sync is not None
         self.sync = sync
         if sync is not None and not self.closed:

@@ -3,14 +3,17 @@ tree, the stats panel, the goals and the status bar; an English one words."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from reyna_desktop.gui.counts import unit_for_language
 from reyna_desktop.gui.tree_model import RowRole
 from reyna_desktop.store.text import CHARACTERS, WORDS, word_count
-from tests.gui.test_main_window import make_window, open_path
+from tests.gui.test_main_window import make_window, open_path, wait_rows
 from tests.store.data.cjk_texts import KUANGREN_RIJI, WAGAHAI
 
 __all__ = ["make_window"]  # fixture used by name
 
+TIP = Qt.ItemDataRole.ToolTipRole
 ENGLISH = "It is a truth universally acknowledged, that a single man in possession of a good fortune."
 
 
@@ -39,14 +42,16 @@ def test_chinese_chapter_counts_characters_everywhere_english_words(qtbot, make_
     chapter_index = open_path(qtbot, model, "狂人日记", "第一章")
     count_index = chapter_index.siblingAtColumn(1)
     expected = f"{word_count(KUANGREN_RIJI):,} characters"
-    qtbot.waitUntil(lambda: count_index.data(0x0003) == expected, timeout=10000)  # ToolTipRole
+    qtbot.waitUntil(lambda: count_index.data(TIP) == expected, timeout=10000)
     japanese_index = open_path(qtbot, model, "吾輩は猫である")
-    assert japanese_index.siblingAtColumn(1).data(0x0003) == f"{word_count(WAGAHAI):,} characters"
+    assert japanese_index.siblingAtColumn(1).data(TIP) == f"{word_count(WAGAHAI):,} characters"
     english_index = open_path(qtbot, model, "Pride")
-    assert english_index.siblingAtColumn(1).data(0x0003) == f"{word_count(ENGLISH)} of 1,000 words (2%)"
-    blob_index = model.index(0, 1, open_path(qtbot, model, "Pride", "Chapter 1"))
-    assert blob_index.data(RowRole).id == english_blob.id and blob_index.data(0x0003).endswith(" words")
-    assert model.headerData(1, 0x1) == "Count"  # Qt.Horizontal
+    assert english_index.siblingAtColumn(1).data(TIP) == f"{word_count(ENGLISH)} of 1,000 words (2%)"
+    english_chapter_index = open_path(qtbot, model, "Pride", "Chapter 1")
+    wait_rows(qtbot, model, english_chapter_index, 1)
+    blob_index = model.index(0, 1, english_chapter_index)
+    assert blob_index.data(RowRole).id == english_blob.id and blob_index.data(TIP).endswith(" words")
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Count"
 
     # The stats panel and the goals of the Chinese book.
     window.stats_dock.show()
@@ -80,5 +85,9 @@ def test_a_new_note_takes_its_unit_from_what_is_typed(qtbot, make_window) -> Non
     qtbot.waitUntil(lambda: draft.blob_id == note.id and draft.isEnabled(), timeout=5000)
     draft.autosave.setInterval(50)
     draft.editor.setPlainText("今天晚上，很好的月光。")
-    qtbot.waitUntil(lambda: window.words_label.text() == "10 characters", timeout=10000)
-    assert store.blobs.text(note.id) == "今天晚上，很好的月光。"
+    assert window.words_label.text() == "9 characters"
+    qtbot.waitUntil(lambda: store.blobs.text(note.id) == "今天晚上，很好的月光。", timeout=10000)
+    draft.editor.setPlainText("Tonight the moon is bright.")
+    assert window.words_label.text() == "5 words"
+    qtbot.waitUntil(lambda: store.blobs.text(note.id) == "Tonight the moon is bright.", timeout=10000)
+    qtbot.wait(500)  # the reload that follows the save's event, before the store closes

@@ -16,6 +16,7 @@ from tests.sync.helpers import open_devices, picture, settle
 def test_stop_then_the_same_folder_goes_on_and_another_starts_afresh(tmp_path: Path) -> None:
     (a, sa), (b, sb) = open_devices(tmp_path, 2)
     a.buckets.create("Book")
+    b.buckets.create("Notes")
     settle([(a, sa), (b, sb)])
     Sync.stop(a)
     assert not Sync.configured(a)
@@ -34,13 +35,14 @@ def test_stop_then_the_same_folder_goes_on_and_another_starts_afresh(tmp_path: P
     b.buckets.create("Only in the new folder")
     settle([(a, moved_a), (b, moved_b)])
     assert picture(a, moved_a) == picture(b, moved_b)
-    assert {x.name for x in a.buckets.all()} == {"Book", "Written while not syncing", "Only in the new folder"}
+    assert {x.name for x in a.buckets.all()} == {"Book", "Notes", "Written while not syncing",
+                                                  "Only in the new folder"}
     for store in (a, b):
         store.close()
 
 
 def test_status_names_the_devices(tmp_path: Path) -> None:
-    (a, sa), (b, sb) = open_devices(tmp_path, 2)
+    (a, sa), (b, _) = open_devices(tmp_path, 2)
     status = sa.status()
     assert status["device_name"] == socket.gethostname()
     assert [d["name"] for d in status["devices"]] == [socket.gethostname()]
