@@ -2,8 +2,8 @@
 
     xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/sync_counts_screenshots.py
 
-Saves sync-dialog.png (View → Sync… after an exchange with a second store playing the
-laptop, which edited a chapter) and counts-characters.png (a Chinese book: the tree's count
+Saves sync-dialog.png (View → Sync… over the window after an exchange with a second store
+playing the laptop, which edited the open chapter) and counts-characters.png (a Chinese book: the tree's count
 column and tooltip, the stats panel and goals, the status bar, all in characters). Temp
 stores and a temp shared folder; no model runs.
 """
@@ -68,11 +68,6 @@ def main() -> int:
         return next(model.index(r, 0, parent) for r in range(model.rowCount(parent))
                     if model.index(r, 0, parent).data(RowRole).name == name)
 
-    def save(widget, name: str) -> None:
-        path = OUT / name
-        widget.grab().save(str(path), "PNG")
-        print(f"saved {path} ({path.stat().st_size // 1024} KB)")
-
     # -- the Chinese book's counts ------------------------------------------------------------
     book = store.buckets.create("狂人日记", "book", metadata={"language": "zh", "author": "鲁迅", "target_words": 20000,
                                                           "daily_target_words": 500})
@@ -125,13 +120,13 @@ def main() -> int:
     wait(lambda: len(dialog.device_lines()) == 1, "the laptop in the dialog")
     settle(1.0)
     dialog.adjustSize()
-    save(dialog, "sync-dialog.png")
     dialog.move(window.geometry().center() - dialog.rect().center())
     settle(0.5)
-    frame = window.frameGeometry()
+    frame = window.frameGeometry()  # the dialog over the window: the status bar and the editor show it too
     shot = screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
-    shot.save(str(temp / "sync-window.png"), "PNG")
-    print(f"(the window behind it: {temp / 'sync-window.png'})")
+    path = OUT / "sync-dialog.png"
+    shot.save(str(path), "PNG")
+    print(f"saved {path} ({path.stat().st_size // 1024} KB)")
     laptop.close()
     window.close()
     return 0

@@ -59,10 +59,12 @@ def describe_exchange(result: dict[str, Any]) -> str:
             else translate("Sync", "sent update %1").replace("%1", str(result["sent_update"])))
     received = translate("Sync", "read %n file(s) from other devices", "", int(result.get("received_files", 0)))
     parts = [sent, received]
-    if result.get("received_files"):
-        parts.append(translate("Sync", "%1 buckets and %2 blobs changed here")
-                     .replace("%1", str(result.get("buckets_changed", 0)))
-                     .replace("%2", str(result.get("blobs_changed", 0))))
+    changed = [translate("Sync", "%n bucket(s)", "", int(result.get("buckets_changed") or 0)) if
+               result.get("buckets_changed") else "",
+               translate("Sync", "%n blob(s)", "", int(result.get("blobs_changed") or 0)) if
+               result.get("blobs_changed") else ""]
+    if any(changed):
+        parts.append(translate("Sync", "changed here: %1").replace("%1", ", ".join(c for c in changed if c)))
     if result.get("pending_blobs"):
         parts.append(translate("Sync", "%n blob(s) waiting for their content", "", int(result["pending_blobs"])))
     parts.extend(translate("Sync", "resolved: %1").replace("%1", str(r.get("what", ""))) for r in

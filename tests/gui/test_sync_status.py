@@ -60,7 +60,7 @@ def test_set_the_folder_in_the_dialog_and_take_in_the_other_machines_edit(qtbot,
     qtbot.waitUntil(lambda: len(dialog.device_lines()) == 1, timeout=5000)
     line = dialog.device_lines()[0]
     assert other_sync.device_id in line and "| 0 |" in line  # read, nothing waiting
-    assert "read 1 file(s) from other devices" in dialog.last.text() and "1 blobs changed here" in dialog.last.text()
+    assert "read 1 file(s) from other devices" in dialog.last.text() and "changed here: 1 blob(s)" in dialog.last.text()
 
     # A save here goes out a moment later without "Sync now".
     window.sync_service.after_change.setInterval(50)
