@@ -11,6 +11,7 @@ worker threads; the labels are for the UI thread.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -48,12 +49,22 @@ def bucket_unit(store, bucket_id: str) -> str:
                       store.sections.count_unit)
 
 
-def bucket_units(store) -> dict[str, str]:
+@dataclass(frozen=True)
+class Units:
+    """Every live bucket's unit, and whether any came from judging text (then an edit of a
+    text may change it; a unit set by a language changes only with the buckets)."""
+
+    by_bucket: dict[str, str] = field(default_factory=dict)
+    text_judged: bool = False
+
+
+def bucket_units(store) -> Units:
     """Off the UI thread: every live bucket's unit (for the tree), each book's text judged once."""
     buckets = {b.id: b for b in store.buckets.all()}
     judge = cache(store.sections.count_unit)
-    return {b.id: chain_unit([*(buckets[a] for a in b.ancestor_ids if a in buckets), b], judge)
-            for b in buckets.values()}
+    units = {b.id: chain_unit([*(buckets[a] for a in b.ancestor_ids if a in buckets), b], judge)
+             for b in buckets.values()}
+    return Units(units, judge.cache_info().currsize > 0)
 
 
 def blob_language_unit(store, blob_id: str) -> str | None:

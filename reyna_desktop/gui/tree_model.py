@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 )
 
 from reyna_desktop.gui import icons, workers
-from reyna_desktop.gui.counts import bucket_units, common_unit, count_text, target_text, unit_title
+from reyna_desktop.gui.counts import Units, bucket_units, common_unit, count_text, target_text, unit_title
 from reyna_desktop.gui.tree_data import Row, load_children, parent_of, subtree_word_counts
 from reyna_desktop.models import Event
 from reyna_desktop.store.text import WORDS
@@ -79,6 +79,10 @@ class BucketTreeModel(QAbstractItemModel):
         self._buckets: dict[str, Node] = {}
         self._words: dict[str, int] = {}
         self._units: dict[str, str] = {}  # bucket id -> "words" | "characters" (gui/counts.py)
+        # Units cost a pass over every bucket: worked out again only after a bucket changed, or
+        # after a text changed where a book without a language is judged by its text.
+        self._units_stale = True
+        self._units_judged = False
         self._pending: set[str | None] = set()
         self._refresh_timer = QTimer(self, singleShot=True, interval=60)
         self._refresh_timer.timeout.connect(self._flush_refresh)
@@ -337,19 +341,23 @@ class BucketTreeModel(QAbstractItemModel):
             self._count_timer.start()
             return
         self._counting = True
-        workers.submit(lambda: (subtree_word_counts(self.store), bucket_units(self.store)),
+        with_units, self._units_stale = self._units_stale, False
+        workers.submit(lambda: (subtree_word_counts(self.store), bucket_units(self.store) if with_units else None),
                        on_done=self._counts_arrived, on_error=self._counts_failed)
 
     def _counts_failed(self, exc: BaseException) -> None:
         self._counting = False
+        self._units_stale = True
         log.warning("word counts failed: %s", exc)
 
-    def _counts_arrived(self, figures: tuple[dict[str, int], dict[str, str]]) -> None:
+    def _counts_arrived(self, figures: tuple[dict[str, int], Units | None]) -> None:
         self._counting = False
         self._words, units = figures
-        if units != self._units:
-            self._units = units
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, 1)
+        if units is not None:
+            self._units_judged = units.text_judged
+            if units.by_bucket != self._units:
+                self._units = units.by_bucket
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, 1)
         stack = [self.root]
         while stack:
             node = stack.pop()
@@ -384,10 +392,12 @@ class BucketTreeModel(QAbstractItemModel):
                 changes = payload.get("changes") or []
                 if "children_order" in changes or "blob_order" in changes:
                     self.refresh(bucket_id)
+            self._units_stale = True
             self._count_timer.start()
         elif topic.startswith("blob."):
             for bucket_id in payload.get("bucket_ids") or []:
                 self.refresh(bucket_id)
+            self._units_stale = self._units_stale or self._units_judged
             self._count_timer.start()
 
     def _refresh_parent(self, found: tuple[bool, str | None]) -> None:

@@ -91,3 +91,18 @@ def test_a_new_note_takes_its_unit_from_what_is_typed(qtbot, make_window) -> Non
     assert window.words_label.text() == "5 words"
     qtbot.waitUntil(lambda: store.blobs.text(note.id) == "Tonight the moon is bright.", timeout=10000)
     qtbot.wait(500)  # the reload that follows the save's event, before the store closes
+
+
+def test_a_book_without_a_language_follows_its_text(qtbot, make_window) -> None:
+    window = make_window(sample=False)
+    store = window.store
+    book = store.buckets.create("Untitled", "book")
+    chapter = store.buckets.create("One", "chapter", parent_id=book.id)
+    blob = store.blobs.create({"content": ENGLISH}, bucket_ids=[chapter.id])
+    count_index = open_path(qtbot, window.tree_model, "Untitled").siblingAtColumn(1)
+    qtbot.waitUntil(lambda: count_index.data(TIP) == f"{word_count(ENGLISH)} words", timeout=10000)
+    assert window.tree_model.headerData(1, Qt.Orientation.Horizontal) == "Words"
+    store.blobs.update_text(blob.id, KUANGREN_RIJI)  # the writer switches to Chinese
+    expected = f"{word_count(KUANGREN_RIJI):,} characters"
+    qtbot.waitUntil(lambda: count_index.data(TIP) == expected, timeout=10000)
+    assert window.tree_model.headerData(1, Qt.Orientation.Horizontal) == "Characters"
