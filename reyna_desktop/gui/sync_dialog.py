@@ -54,6 +54,7 @@ class SyncDialog(QDialog):
         self.stop_button = QPushButton(self.tr("Stop syncing"))
         self.stop_button.clicked.connect(self.service.stop_syncing)
         self.device = QLabel("")
+        self.waiting = QLabel("")
         self.last = QLabel("")
         self.last.setWordWrap(True)
         self.error = ErrorLabel()
@@ -74,6 +75,7 @@ class SyncDialog(QDialog):
         form.addRow(self.tr("Shared folder"), folder_row)
         form.addRow(self.tr("This device"), self.device)
         form.addRow(self.tr("Last sync"), self.last)
+        form.addRow(self.tr("Waiting"), self.waiting)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -119,6 +121,7 @@ class SyncDialog(QDialog):
             self.status = None
             self.folder.setText(self.tr("Not syncing: choose a folder to start."))
             self.device.setText("")
+            self.waiting.setText("")
             self.devices.clear()
             self.no_devices.setVisible(False)
             return
@@ -129,6 +132,11 @@ class SyncDialog(QDialog):
         self.folder.setText(status["folder"])
         name = status.get("device_name")
         self.device.setText(f"{name} ({status['device_id']})" if name else status["device_id"])
+        local = status["local_changes_waiting"]
+        self.waiting.setText(
+            (self.tr("everything (the first exchange)") if local is None
+             else self.tr("%n local change(s) to send", "", int(local)))
+            + " · " + self.tr("%n blob(s) waiting for their content", "", int(status["pending_blobs"])))
         self.devices.clear()
         for device in status["devices"]:
             label = f"{device['name']} ({device['device_id']})" if device.get("name") else device["device_id"]

@@ -42,6 +42,8 @@ def test_set_the_folder_in_the_dialog_and_take_in_the_other_machines_edit(qtbot,
     assert dialog.choose_button.text() == "Change folder…"
     qtbot.waitUntil(lambda: dialog.folder.text() == str(shared.resolve()), timeout=5000)
     assert "dv_" in dialog.device.text() and dialog.no_devices.isVisible()
+    qtbot.waitUntil(lambda: dialog.waiting.text() == "0 local change(s) to send · 0 blob(s) waiting for their content",
+                    timeout=5000)
 
     # Machine B joins the folder, takes the book in and edits the chapter.
     other = Store.open(tmp_path / "machine-b")
@@ -114,3 +116,60 @@ def test_the_window_syncs_at_start_when_the_store_syncs(qtbot, make_window, priv
     Sync.init(other, tmp_path / "shared").now()
     assert [b.name for b in other.buckets.all()] == ["Written before the window opened"]
     other.close()
+
+
+def test_unsaved_typing_and_the_other_machines_edit_are_both_kept(qtbot, make_window, tmp_path: Path) -> None:
+    window = make_window(sample=False)
+    store = window.store
+    chapter = store.buckets.create("Chapter 1", "chapter")
+    blob = store.blobs.create({"content": FIRST}, bucket_ids=[chapter.id])
+    window.editor.open_blob(blob.id)
+    draft = window.editor.draft
+    qtbot.waitUntil(lambda: draft.text == FIRST and draft.isEnabled(), timeout=5000)
+    dialog = window.open_sync()
+    qtbot.addWidget(dialog)
+    dialog.use_folder(str(tmp_path / "shared"))
+    qtbot.waitUntil(lambda: window.sync_label.text().startswith("Synced"), timeout=15000)
+    other = Store.open(tmp_path / "machine-b")
+    other_sync = Sync.init(other, tmp_path / "shared")
+    other_sync.now()
+    other_blob = other_sync.state.local_id(BLOB, blob.id)
+    assert other_blob is not None
+    other.blobs.update_text(other_blob, FROM_B)
+    other_sync.now()
+
+    draft.autosave.setInterval(60_000)  # the typing stays unsaved while B's edit arrives
+    cursor = draft.editor.textCursor()
+    cursor.setPosition(len("The "))
+    draft.editor.setTextCursor(cursor)
+    qtbot.keyClicks(draft.editor, "cold ")
+    assert draft.dirty
+    dialog.sync_now_button.click()
+    both = "The cold rain came at night. On the laptop, Mara opened the door."
+    qtbot.waitUntil(lambda: draft.text == both, timeout=15000)
+    assert draft.editor.textCursor().position() == len("The cold ")  # the cursor stays where it was
+    assert store.blobs.text(blob.id) == FROM_B  # merged in the editor, saved with the next save
+    draft.save()
+    qtbot.waitUntil(lambda: store.blobs.text(blob.id) == both and not draft.dirty, timeout=10000)
+    window.sync_service.sync_now()
+    qtbot.waitUntil(lambda: other_sync.now() is not None and other.blobs.text(other_blob) == both, timeout=15000)
+    other.close()
+
+
+def test_a_save_based_on_an_older_text_keeps_the_newer_change(qtbot, make_window) -> None:
+    # The race the editor cannot see: a merge lands between its last load and its save.
+    window = make_window(sample=False)
+    store = window.store
+    blob = store.blobs.create({"content": FIRST}, bucket_ids=[store.buckets.create("C", "chapter").id])
+    window.editor.open_blob(blob.id)
+    draft = window.editor.draft
+    qtbot.waitUntil(lambda: draft.text == FIRST and draft.isEnabled(), timeout=5000)
+    window.events.event.disconnect(window.editor.on_event)  # the editor hears nothing of the change
+    draft.autosave.setInterval(60_000)
+    draft.editor.moveCursor(draft.editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(draft.editor, " Typed here.")
+    store.blobs.update_text(blob.id, "Elsewhere: " + FIRST)
+    draft.save()
+    both = "Elsewhere: " + FIRST + " Typed here."
+    qtbot.waitUntil(lambda: store.blobs.text(blob.id) == both, timeout=10000)
+    qtbot.waitUntil(lambda: draft.text == both and not draft.dirty, timeout=10000)
