@@ -106,3 +106,17 @@ def test_a_book_without_a_language_follows_its_text(qtbot, make_window) -> None:
     expected = f"{word_count(KUANGREN_RIJI):,} characters"
     qtbot.waitUntil(lambda: count_index.data(TIP) == expected, timeout=10000)
     assert window.tree_model.headerData(1, Qt.Orientation.Horizontal) == "Characters"
+
+
+def test_the_compile_summary_names_the_unit(store, tmp_path) -> None:
+    from reyna_desktop.gui.counts import compile_summary
+    from reyna_desktop.gui.main_window import compile_directly
+
+    book = store.buckets.create("狂人日记", "book", metadata={"language": "zh", "title": "狂人日记", "author": "鲁迅"})
+    chapter = store.buckets.create("第一章", "chapter", parent_id=book.id)
+    store.blobs.create({"content": KUANGREN_RIJI}, bucket_ids=[chapter.id])
+    result, unit = compile_directly(store, book.id, "md", str(tmp_path / "book.md"))
+    assert unit == CHARACTERS
+    summary = compile_summary(result, unit)
+    assert summary.startswith(f"Compiled {tmp_path / 'book.md'}: 1 chapters, ")
+    assert f"{word_count(KUANGREN_RIJI):,} characters" in summary
