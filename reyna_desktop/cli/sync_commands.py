@@ -17,6 +17,8 @@ def register(subparsers: Any) -> None:
     add_command(commands, "status", status, "last exchange per device and what is waiting", _format_status)
     add_command(commands, "now", now, "send local changes and take in the other devices'", _format_now)
     add_command(commands, "compact", compact, "fold this device's update files into one snapshot")
+    add_command(commands, "stop", stop, "stop syncing this store (the folder is left as it is)",
+                _format_stop)
 
 
 def init(ctx: CommandContext) -> dict[str, Any]:
@@ -35,22 +37,37 @@ def compact(ctx: CommandContext) -> dict[str, Any]:
     return Sync(ctx.store).compact()
 
 
+def stop(ctx: CommandContext) -> dict[str, Any]:
+    Sync.stop(ctx.store)
+    return {"syncing": False}
+
+
 def _format_status(result: dict[str, Any]) -> str:
     waiting = result["local_changes_waiting"]
     lines = [
         f"folder   {result['folder']}",
-        f"device   {result['device_id']} (sent {result['sent_up_to']} update files)",
+        f"device   {_named(result['device_id'], result.get('device_name'))} "
+        f"(sent {result['sent_up_to']} update files)",
         f"waiting  {'everything (first exchange)' if waiting is None else waiting} local changes to send, "
         f"{result['pending_blobs']} blobs waiting for content",
     ]
     for device in result["devices"]:
         lines.append(
-            f"  {device['device_id']}: read {device['read_up_to']}, {device['waiting_files']} files waiting, "
+            f"  {_named(device['device_id'], device.get('name'))}: read {device['read_up_to']}, "
+            f"{device['waiting_files']} files waiting, "
             f"last exchange {device['last_exchange'] or 'never'}"
         )
     if not result["devices"]:
         lines.append("  no other device has written to the folder yet")
     return "\n".join(lines)
+
+
+def _named(device_id: str, name: str | None) -> str:
+    return f"{name} ({device_id})" if name else device_id
+
+
+def _format_stop(_result: dict[str, Any]) -> str:
+    return "sync stopped; `reyna sync init FOLDER` starts it again"
 
 
 def _format_now(result: dict[str, Any]) -> str:

@@ -10,17 +10,30 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
 from reyna_desktop.gui import workers
+from reyna_desktop.gui.counts import blob_language_unit, draft_unit
 from reyna_desktop.gui.forms import fill
 from reyna_desktop.gui.highlighter import MarkdownHighlighter
 from reyna_desktop.gui.journal_hook import JournalHook
 from reyna_desktop.gui.spell_menu import WritingAids
-from reyna_desktop.store.text import word_count
+from reyna_desktop.store.text import WORDS, word_count
+from reyna_desktop.sync.text_merge import merge_text
 
 log = logging.getLogger(__name__)
 
 
-def load_text(store, blob_id: str) -> tuple[object, str]:
-    return store.blobs.get(blob_id), store.blobs.text(blob_id)
+def save_text(store, blob_id: str, base: str, text: str) -> tuple[object, str]:
+    """Off the UI thread: save `text`, typed on top of `base`. When the stored text changed
+    meanwhile (a merge from another device, an accepted paragraph), both changes are saved, so
+    neither is saved over. Returns the blob and the text saved."""
+    with store.transaction():  # the text read and the version written are one step
+        stored = store.blobs.text(blob_id)
+        saved = text if stored == base else merge_text(base, stored, text)
+        return store.blobs.update_text(blob_id, saved), saved
+
+
+def load_text(store, blob_id: str) -> tuple[object, str, str | None]:
+    """The blob, its text, and the unit its book's language implies (None: its text decides)."""
+    return store.blobs.get(blob_id), store.blobs.text(blob_id), blob_language_unit(store, blob_id)
 
 
 class DraftPane(QWidget):
@@ -37,6 +50,8 @@ class DraftPane(QWidget):
         self.journal = journal
         self.blob_id: str | None = None
         self.blob: Any = None
+        self.unit = WORDS  # what `words_changed` counts: "words" or "characters" (gui/counts.py)
+        self._language_unit: str | None = None
         self._saved_text = ""
         self._saving = False
         self._loading = False
@@ -99,38 +114,70 @@ class DraftPane(QWidget):
                        on_error=self._failed)
 
     def reload(self) -> None:
-        """Take the stored text when it changed elsewhere and nothing here is unsaved."""
-        if self.blob_id is None or self.dirty or self._saving:
+        """Take the stored text when it changed elsewhere (another device, an accepted paragraph);
+        edits here not saved yet are merged with it, not lost or saved over it."""
+        if self.blob_id is None or self._saving:
             return
         blob_id = self.blob_id
         workers.submit(load_text, self.store, blob_id, on_done=lambda r: self._loaded(blob_id, r, keep_cursor=True),
                        on_error=self._failed)
 
-    def _loaded(self, blob_id: str, result: tuple[object, str], keep_cursor: bool = False) -> None:
+    def _loaded(self, blob_id: str, result: tuple[object, str, str | None], keep_cursor: bool = False) -> None:
         if blob_id != self.blob_id:
             return
-        blob, text = result
+        blob, text, self._language_unit = result
+        if keep_cursor and self._saving:
+            return  # the save under way merges the stored change (save_text); _saved shows it
+        self.unit = draft_unit(self._language_unit, text)
         self.blob = blob
-        self._loading = True
-        self._saved_text = text
-        if blob_id != self.aids.blob_id:
-            self.aids.open_blob(blob_id, text)
-        if text != self.editor.toPlainText():
-            position = self.editor.textCursor().position()
-            self.editor.setPlainText(text)
-            if keep_cursor:
-                cursor = self.editor.textCursor()
-                cursor.setPosition(min(position, len(text)))
-                self.editor.setTextCursor(cursor)
-        self._loading = False
+        if keep_cursor and self.dirty:  # typed here and changed elsewhere: both are kept
+            self._take_stored(self._saved_text, text)
+        else:
+            self._saved_text = text
+            if blob_id != self.aids.blob_id:
+                self.aids.open_blob(blob_id, text)
+            self._show_text(text, keep_cursor)
+        self._loading = False  # open_blob set it: typing counts from here on
         self.title.setText(getattr(blob, "title", "") or "Draft")
         self.final_button.blockSignals(True)
         self.final_button.setChecked(bool(getattr(blob, "is_final", False)))
         self.final_button.blockSignals(False)
         self.status.setText(fill(self.tr("v%1"), getattr(blob, "version", 1)))
         self.setEnabled(True)
-        self.words_changed.emit(word_count(text))
+        self.words_changed.emit(word_count(self.text))
         self.loaded.emit(blob_id)
+        if self.dirty:  # a merged text still has to be saved
+            self.status.setText(self.tr("Edited"))
+            self.autosave.start()
+
+    def _show_text(self, text: str, keep_cursor: bool) -> None:
+        """Put `text` in the editor without counting it as typing; the cursor keeps its place in
+        the text around it (moved by what was inserted or removed before it)."""
+        old = self.editor.toPlainText()
+        if text == old:
+            return
+        position = self.editor.textCursor().position()
+        prefix = 0
+        while prefix < min(len(old), len(text)) and old[prefix] == text[prefix]:
+            prefix += 1
+        self._loading = True
+        self.editor.setPlainText(text)
+        self._loading = False
+        if keep_cursor:
+            cursor = self.editor.textCursor()
+            moved = position + (len(text) - len(old) if position > prefix else 0)
+            cursor.setPosition(max(0, min(moved, len(text))))
+            self.editor.setTextCursor(cursor)
+
+    def _take_stored(self, base: str, stored: str) -> None:
+        """The stored text went from `base` to `stored` while the editor holds unsaved edits of
+        `base`: the editor gets both (the same merge sync makes), and stays to be saved."""
+        self._saved_text = stored
+        self._show_text(merge_text(base, stored, self.editor.toPlainText()), keep_cursor=True)
+        self.words_changed.emit(word_count(self.text))
+        if self.dirty:
+            self.autosave.start()
+            self.journal_timer.start()
 
     def clear(self) -> None:
         self.save()
@@ -145,7 +192,9 @@ class DraftPane(QWidget):
     def _changed(self) -> None:
         if self._loading or self.blob_id is None:
             return
-        self.words_changed.emit(word_count(self.text))
+        text = self.text
+        self.unit = draft_unit(self._language_unit, text)  # without a book language, what is typed decides
+        self.words_changed.emit(word_count(text))
         if self.dirty:
             self.status.setText(self.tr("Edited"))
             self.autosave.start()
@@ -164,10 +213,10 @@ class DraftPane(QWidget):
             self.autosave.start()
             return
         self._saving = True
-        blob_id, text = self.blob_id, self.text
+        blob_id, base, text = self.blob_id, self._saved_text, self.text
         self.status.setText(self.tr("Saving…"))
-        workers.submit(self.store.blobs.update_text, blob_id, text,
-                       on_done=lambda blob: self._saved(blob_id, text, blob),
+        workers.submit(save_text, self.store, blob_id, base, text,
+                       on_done=lambda done: self._saved(blob_id, text, *done),
                        on_error=lambda exc: self._save_failed(blob_id, exc))
 
     def save_now(self) -> None:
@@ -175,16 +224,21 @@ class DraftPane(QWidget):
         self.autosave.stop()
         if self.dirty and self.blob_id is not None:
             workers.wait_idle(10000)
-            blob = self.store.blobs.update_text(self.blob_id, self.text)
-            self._saved(self.blob_id, self.text, blob)
+            text = self.text
+            self._saved(self.blob_id, text, *save_text(self.store, self.blob_id, self._saved_text, text))
 
-    def _saved(self, blob_id: str, text: str, blob: object) -> None:
+    def _saved(self, blob_id: str, text: str, blob: object, saved: str | None = None) -> None:
+        """`text` was sent; `saved` is what was stored (`text` with a change made elsewhere merged in)."""
         self._saving = False
+        if blob_id == self.blob_id:
+            if saved is not None and saved != text:
+                self._take_stored(text, saved)
+            else:
+                self._saved_text = text
+            self.blob = blob
         if self.journal is not None and (blob_id != self.blob_id or not self.dirty):
             self.journal.clear(blob_id)
         if blob_id == self.blob_id:
-            self._saved_text = text
-            self.blob = blob
             self.status.setText(f"Saved v{getattr(blob, 'version', '?')}" if not self.dirty else "Edited")
         self.saved.emit(blob)
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QStackedWidget, QV
 
 from reyna_desktop.gui import workers
 from reyna_desktop.gui.chordpro_editor import ChordProEditor, chordpro
+from reyna_desktop.gui.counts import bucket_unit, count_text
 from reyna_desktop.gui.draft_pane import DraftPane
 from reyna_desktop.gui.expanded_pane import ExpandedPane
 from reyna_desktop.gui.forms import fill
@@ -29,7 +30,8 @@ def describe_bucket(store, bucket_id: str) -> dict[str, Any]:
     blobs = [b for b in store.blobs.in_bucket(bucket_id) if b.schema_id not in (MESSAGE, EXPANDED_TEXT)]
     draft = next((b for b in blobs if b.schema_id in EDITABLE and b.parent_id is None), None)
     first = draft or (blobs[0] if blobs else None)
-    return {"bucket": bucket, "blob": first, "stats": store.buckets.stats(bucket_id)}
+    return {"bucket": bucket, "blob": first, "stats": store.buckets.stats(bucket_id),
+            "unit": bucket_unit(store, bucket_id)}
 
 
 def describe_blob(store, blob_id: str) -> dict[str, Any]:
@@ -74,8 +76,8 @@ class BucketSummary(QWidget):
         self.bucket_id = bucket.id
         self.label.setText(
             f"<h2>{bucket.name}</h2><p>{bucket.type.title()} · "
-            + fill(self.tr("%1 words · %2 sections · %3 items"), f"{stats['total_words']:,}", stats["child_buckets"],
-                   stats["total_blobs"]) + f"</p><p>{bucket.description}</p>")
+            + fill(self.tr("%1 · %2 sections · %3 items"), count_text(stats["total_words"], info["unit"]),
+                   stats["child_buckets"], stats["total_blobs"]) + f"</p><p>{bucket.description}</p>")
         self.button.setVisible(True)
 
 

@@ -28,6 +28,7 @@ from reyna_desktop.gui.backups import BackupTimer
 from reyna_desktop.gui.bridge import StoreEvents
 from reyna_desktop.gui.chat_pane import ChatPane
 from reyna_desktop.gui.codex_panel import CodexPanel
+from reyna_desktop.gui.counts import bucket_unit, compile_summary, count_text
 from reyna_desktop.gui.download_resume import DownloadResumer
 from reyna_desktop.gui.editor import EditorArea
 from reyna_desktop.gui.folder_links import FolderLinks, LinksPanel
@@ -41,6 +42,8 @@ from reyna_desktop.gui.properties_dialog import PropertiesDialog
 from reyna_desktop.gui.search_panel import SearchPanel
 from reyna_desktop.gui.settings_dialog import SettingsDialog
 from reyna_desktop.gui.stats_panel import StatsPanel
+from reyna_desktop.gui.sync_dialog import SyncDialog
+from reyna_desktop.gui.sync_status import SyncService, SyncStatusLabel
 from reyna_desktop.gui.tag_editor import TagDialog
 from reyna_desktop.gui.tree_model import BucketTreeModel
 from reyna_desktop.gui.tree_view import BucketTreeView
@@ -62,11 +65,12 @@ def model_description(settings: Settings) -> str:
     return "Model: Gemma 3 270M (embedded)"
 
 
-def compile_directly(store, bucket_id: str, choice: str, out: str) -> str:
+def compile_directly(store, bucket_id: str, choice: str, out: str) -> tuple[Any, str]:
+    """Off the UI thread: the compile result and the unit its count is in."""
     from reyna_desktop.export import compile_bucket
 
     fmt, preset = FORMAT_PRESETS.get(choice, (choice, None))
-    return str(compile_bucket(store, bucket_id, fmt, out, preset=preset).path)
+    return compile_bucket(store, bucket_id, fmt, out, preset=preset), bucket_unit(store, bucket_id)
 
 
 class MainWindow(QMainWindow):
@@ -111,6 +115,7 @@ class MainWindow(QMainWindow):
         # tree and the editor to nothing on a laptop screen.
         self.tabifyDockWidget(self.codex_dock, self.stats_dock)
         self.tabifyDockWidget(self.jobs_dock, self.links_dock)
+        self.sync_service = SyncService(store, parent=self)
         self._build_status()
         self._build_actions()
         self._connect()
@@ -120,6 +125,7 @@ class MainWindow(QMainWindow):
         self.links.start()
         self.downloads = DownloadResumer(self.show_message, parent=self)
         self.downloads.start()
+        self.sync_service.start()
 
     # -- building -------------------------------------------------------------------------
 
@@ -138,9 +144,11 @@ class MainWindow(QMainWindow):
         self.model_label.setToolTip(self.tr("The model loads when the first job needs it, not at start-up."))
         self.jobs_label = QLabel(self.tr("No jobs running"))
         self.goals_label = QLabel("")
-        self.goals_label.setToolTip(self.tr("Words written today for the book's daily and session targets "
+        self.goals_label.setToolTip(self.tr("Written today, against the book's daily and session targets "
                                             "(View → Stats)"))
         bar = self.statusBar()
+        self.sync_label = SyncStatusLabel(self.sync_service)
+        bar.addPermanentWidget(self.sync_label)
         bar.addPermanentWidget(self.goals_label)
         bar.addPermanentWidget(self.words_label)
         bar.addPermanentWidget(self.model_label)
@@ -193,6 +201,7 @@ class MainWindow(QMainWindow):
         self.links_dock_action = self.links_dock.toggleViewAction()
         self.stats_dock_action = self.stats_dock.toggleViewAction()
         self.stats_dock_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.sync_action = self._action(self.tr("S&ync…"), self.open_sync)
         self.focus_action = self._action(self.tr("&Distraction-free"), self.toggle_focus_mode, self.tr("F11"),
                                          checkable=True)
         self.tree_focus = self._action(self.tr("Go to tree"), self.tree.setFocus, self.tr("Ctrl+1"))
@@ -211,7 +220,7 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(action)
         view_menu = menu.addMenu(self.tr("&View"))
         for action in (self.chat_action, self.jobs_action, self.search_dock_action, self.links_dock_action,
-                       self.stats_dock_action, self.codex_dock.toggleViewAction(),
+                       self.stats_dock_action, self.codex_dock.toggleViewAction(), self.sync_action,
                        self.focus_action,
                        self.tree_focus, self.editor_focus, self.chat_focus):
             view_menu.addAction(action)
@@ -247,7 +256,7 @@ class MainWindow(QMainWindow):
         self.tree.tags_requested.connect(self.edit_tags)
         self.events.event.connect(self.stats.on_event)
         self.stats.progress.connect(self.goals_label.setText)
-        self.editor.words_changed.connect(lambda n: self.words_label.setText(fill(self.tr("%1 words"), f"{n:,}")))
+        self.editor.words_changed.connect(lambda n: self.words_label.setText(count_text(n, self.editor.draft.unit)))
         self.editor.error.connect(self.show_message)
         self.editor.expanded.streaming.connect(lambda on: self.show_message("Expanding…" if on else "", 0))
         self.chat.open_blob.connect(self.editor.open_blob)
@@ -263,6 +272,8 @@ class MainWindow(QMainWindow):
         self.events.event.connect(self.mention_marks.on_event)
         self.editor.draft.loaded.connect(self.mention_marks.set_blob)
         self.jobs.unavailable.connect(self.show_message)
+        self.sync_label.clicked.connect(self.open_sync)
+        self.events.event.connect(self.sync_service.on_event)
 
     # -- layout memory --------------------------------------------------------------------
 
@@ -380,6 +391,12 @@ class MainWindow(QMainWindow):
         self.show_message("Settings saved; the next job uses them."
                           + (" The new data folder is opened at the next start." if data_dir_changed else ""))
 
+    def open_sync(self) -> SyncDialog:
+        dialog = SyncDialog(self.sync_service, self)
+        dialog.show()
+        self.sync_dialog = dialog
+        return dialog
+
     def open_properties(self, bucket_id: str) -> None:
         workers.submit(self.store.buckets.get, bucket_id, on_done=self._show_properties)
 
@@ -443,7 +460,7 @@ class MainWindow(QMainWindow):
             return
         self.show_message(fill(self.tr("Compiling to %1…"), out), 0)
         workers.submit(compile_directly, self.store, bucket_id, fmt, out,
-                       on_done=lambda path: self.show_message(fill(self.tr("Compiled: %1"), path)),
+                       on_done=lambda done: self.show_message(compile_summary(*done), 0),
                        on_error=lambda exc: self.show_message(fill(self.tr("Compile failed: %1"), exc)))
 
     def _jobs_changed(self) -> None:
@@ -464,6 +481,7 @@ class MainWindow(QMainWindow):
             self.editor.draft.save_now()
         except Exception:
             log.exception("saving on close failed; the text stays in the recovery journal")
+        self.sync_service.close()  # after the last save, so that it goes out too
         self.save_layout()
         self.backups.on_close()
         self.events.close()

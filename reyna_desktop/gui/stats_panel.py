@@ -22,7 +22,17 @@ from PySide6.QtWidgets import (
 )
 
 from reyna_desktop.gui import workers
+from reyna_desktop.gui.counts import (
+    bucket_unit,
+    count_text,
+    per_day_title,
+    target_text,
+    unit_name,
+    unit_suffix,
+    unit_title,
+)
 from reyna_desktop.store.stats import HEAT_MAP_DAYS, BucketStats, local_day
+from reyna_desktop.store.text import WORDS
 
 CHART_DAYS = 28
 STREAK_DAYS = 366  # a streak longer than a year is shown as 366+
@@ -37,6 +47,7 @@ class Goals:
     daily_target: int
     session_target: int
     per_day: dict[date, int] = field(default_factory=dict)  # the last STREAK_DAYS days, oldest first
+    unit: str = WORDS  # what the book counts: "words" or "characters" (gui/counts.py)
 
     @property
     def today(self) -> int:
@@ -63,6 +74,7 @@ class Loaded:
     name: str
     stats: BucketStats
     goals: Goals | None
+    unit: str = WORDS
 
 
 def load_stats(store, bucket_id: str, figures: bool = True) -> Loaded:
@@ -78,8 +90,10 @@ def load_stats(store, bucket_id: str, figures: bool = True) -> Loaded:
         words = stats.words if figures and book.id == bucket.id else store.stats.bucket(book.id).words
         goals = Goals(book.id, book.name, words,
                       int(meta.get("target_words") or 0), int(meta.get("daily_target_words") or 0),
-                      int(meta.get("session_target_words") or 0), store.stats.words_per_day(book.id, STREAK_DAYS))
-    return Loaded(bucket.id, bucket.name, stats, goals)
+                      int(meta.get("session_target_words") or 0), store.stats.words_per_day(book.id, STREAK_DAYS),
+                      bucket_unit(store, book.id))
+    unit = goals.unit if goals is not None and book is bucket else bucket_unit(store, bucket.id) if figures else WORDS
+    return Loaded(bucket.id, bucket.name, stats, goals, unit)
 
 
 def human_bytes(size: int) -> str:
@@ -132,7 +146,7 @@ class WordsChart(QWidget):
         self.per_day: dict[date, int] = {}
         self.target = 0
         self.setMinimumSize(CHART_DAYS * 8, 90)
-        self.setToolTip(self.tr("Words written per day, the last four weeks"))
+        self.setToolTip(per_day_title(WORDS))
 
     def set_data(self, per_day: dict[date, int], target: int) -> None:
         today = date.today()
@@ -170,16 +184,18 @@ class StatsPanel(QWidget):
         self.title = QLabel("")
         self.figures: dict[str, QLabel] = {}
         form = QFormLayout()
-        for key, label in (("words", self.tr("Words")), ("blobs", self.tr("Blobs")), ("bytes", self.tr("Size")),
-                           ("versions", self.tr("Versions")), ("processors", self.tr("Processors used")),
-                           ("last", self.tr("Last activity"))):
+        self.words_label = QLabel(unit_title(WORDS))  # "Characters" for a Chinese book
+        for key, label in (("words", self.words_label), ("blobs", QLabel(self.tr("Blobs"))),
+                           ("bytes", QLabel(self.tr("Size"))), ("versions", QLabel(self.tr("Versions"))),
+                           ("processors", QLabel(self.tr("Processors used"))),
+                           ("last", QLabel(self.tr("Last activity")))):
             self.figures[key] = QLabel("")
             self.figures[key].setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(label, self.figures[key])
         self.heat_map = HeatMap()
         self.goals_box = QGroupBox(self.tr("Writing goals"))
-        self.daily = QSpinBox(maximum=100_000, singleStep=100, suffix=self.tr(" words"))
-        self.session = QSpinBox(maximum=100_000, singleStep=50, suffix=self.tr(" words"))
+        self.daily = QSpinBox(maximum=100_000, singleStep=100, suffix=unit_suffix(WORDS))
+        self.session = QSpinBox(maximum=100_000, singleStep=50, suffix=unit_suffix(WORDS))
         self.book_target = QLabel("")
         self.save_goals = QPushButton(self.tr("Save targets"))
         self.save_goals.clicked.connect(self.store_targets)
@@ -196,7 +212,8 @@ class StatsPanel(QWidget):
         buttons.addWidget(self.goal_text, 1)
         buttons.addWidget(self.save_goals)
         goals_layout.addLayout(buttons)
-        goals_layout.addWidget(QLabel(self.tr("Words per day, last four weeks")))
+        self.chart_title = QLabel(per_day_title(WORDS))
+        goals_layout.addWidget(self.chart_title)
         goals_layout.addWidget(self.chart)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -240,7 +257,9 @@ class StatsPanel(QWidget):
     def _show_figures(self, loaded: Loaded) -> None:
         stats = loaded.stats
         self.title.setText(f"<b>{loaded.name}</b>")
+        self.words_label.setText(unit_title(loaded.unit))
         self.figures["words"].setText(f"{stats.words:,}")
+        self.figures["words"].setToolTip(count_text(stats.words, loaded.unit))
         self.figures["blobs"].setText(f"{stats.blobs:,}")
         self.figures["bytes"].setText(human_bytes(stats.bytes))
         self.figures["versions"].setText(f"{stats.versions:,}")
@@ -257,8 +276,12 @@ class StatsPanel(QWidget):
             return
         self._session_start.setdefault(goals.book_id, goals.today)
         self.goals_box.setTitle(self.tr("Writing goals of %1").replace("%1", goals.book_name))
-        self.book_target.setText(f"{goals.book_words:,} / {goals.book_target:,}" if goals.book_target
-                                 else f"{goals.book_words:,}")
+        for box in (self.daily, self.session):
+            box.setSuffix(unit_suffix(goals.unit))
+        self.chart_title.setText(per_day_title(goals.unit))
+        self.chart.setToolTip(per_day_title(goals.unit))
+        self.book_target.setText(target_text(goals.book_words, goals.book_target, goals.unit) if goals.book_target
+                                 else count_text(goals.book_words, goals.unit))
         if not self.daily.hasFocus():
             self.daily.setValue(goals.daily_target)
         if not self.session.hasFocus():
@@ -272,8 +295,8 @@ class StatsPanel(QWidget):
         return goals.today - self._session_start.get(goals.book_id, goals.today)
 
     def progress_text(self, goals: Goals) -> str:
-        parts = [self.tr("Today %1").replace("%1", f"{goals.today:,}" + (f"/{goals.daily_target:,}"
-                                                                          if goals.daily_target else ""))]
+        today = f"{goals.today:,}" + (f"/{goals.daily_target:,}" if goals.daily_target else "")
+        parts = [self.tr("Today %1 %2").replace("%1", today).replace("%2", unit_name(goals.unit))]
         if goals.session_target:
             parts.append(self.tr("session %1").replace("%1", f"{self.session_words(goals):,}/"
                                                              f"{goals.session_target:,}"))

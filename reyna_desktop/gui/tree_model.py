@@ -25,8 +25,10 @@ from PySide6.QtCore import (
 )
 
 from reyna_desktop.gui import icons, workers
+from reyna_desktop.gui.counts import Units, bucket_units, common_unit, count_text, target_text, unit_title
 from reyna_desktop.gui.tree_data import Row, load_children, parent_of, subtree_word_counts
 from reyna_desktop.models import Event
+from reyna_desktop.store.text import WORDS
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,11 @@ class BucketTreeModel(QAbstractItemModel):
         self.root = Node(None, None)
         self._buckets: dict[str, Node] = {}
         self._words: dict[str, int] = {}
+        self._units: dict[str, str] = {}  # bucket id -> "words" | "characters" (gui/counts.py)
+        # Units cost a pass over every bucket: worked out again only after a bucket changed, or
+        # after a text changed where a book without a language is judged by its text.
+        self._units_stale = True
+        self._units_judged = False
         self._pending: set[str | None] = set()
         self._refresh_timer = QTimer(self, singleShot=True, interval=60)
         self._refresh_timer.timeout.connect(self._flush_refresh)
@@ -155,13 +162,19 @@ class BucketTreeModel(QAbstractItemModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return ("Name", "Words")[section]
+            # The count column says its unit; "Count" when books in different units sit side by side.
+            unit = common_unit(self._units.values()) if self._units else WORDS
+            return self.tr("Name") if section == 0 else unit_title(unit)
         return None
 
     # -- data -----------------------------------------------------------------------------
 
     def words(self, row: Row) -> int:
         return self._words.get(row.id, 0) if row.kind == "bucket" else row.words
+
+    def unit(self, row: Row) -> str:
+        """What the row's count is in: its book's unit (a blob row: the bucket it is shown in)."""
+        return self._units.get(row.id if row.kind == "bucket" else row.bucket_id or "", WORDS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -188,8 +201,10 @@ class BucketTreeModel(QAbstractItemModel):
             return min(1.0, words / row.target_words)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and row.target_words:
-            return f"{words:,} of {row.target_words:,} words ({100 * words / row.target_words:.0f}%)"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if row.kind == "bucket" and row.target_words:
+                return target_text(words, row.target_words, self.unit(row))
+            return count_text(words, self.unit(row))
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -326,16 +341,23 @@ class BucketTreeModel(QAbstractItemModel):
             self._count_timer.start()
             return
         self._counting = True
-        workers.submit(subtree_word_counts, self.store, on_done=self._counts_arrived,
-                       on_error=self._counts_failed)
+        with_units, self._units_stale = self._units_stale, False
+        workers.submit(lambda: (subtree_word_counts(self.store), bucket_units(self.store) if with_units else None),
+                       on_done=self._counts_arrived, on_error=self._counts_failed)
 
     def _counts_failed(self, exc: BaseException) -> None:
         self._counting = False
+        self._units_stale = True
         log.warning("word counts failed: %s", exc)
 
-    def _counts_arrived(self, counts: dict[str, int]) -> None:
+    def _counts_arrived(self, figures: tuple[dict[str, int], Units | None]) -> None:
         self._counting = False
-        self._words = counts
+        self._words, units = figures
+        if units is not None:
+            self._units_judged = units.text_judged
+            if units.by_bucket != self._units:
+                self._units = units.by_bucket
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, 1)
         stack = [self.root]
         while stack:
             node = stack.pop()
@@ -370,10 +392,12 @@ class BucketTreeModel(QAbstractItemModel):
                 changes = payload.get("changes") or []
                 if "children_order" in changes or "blob_order" in changes:
                     self.refresh(bucket_id)
+            self._units_stale = True
             self._count_timer.start()
         elif topic.startswith("blob."):
             for bucket_id in payload.get("bucket_ids") or []:
                 self.refresh(bucket_id)
+            self._units_stale = self._units_stale or self._units_judged
             self._count_timer.start()
 
     def _refresh_parent(self, found: tuple[bool, str | None]) -> None:

@@ -47,6 +47,10 @@ class SyncState:
         with self.store.transaction() as tx:
             tx.execute("INSERT OR REPLACE INTO sync_settings (key, value) VALUES (?, ?)", (key, value))
 
+    def delete_setting(self, key: str) -> None:
+        with self.store.transaction() as tx:
+            tx.execute("DELETE FROM sync_settings WHERE key = ?", (key,))
+
     # -- ids --------------------------------------------------------------------------------
 
     def local_id(self, kind: str, sync_id: str) -> str | None:
@@ -97,6 +101,11 @@ class SyncState:
                 "VALUES (?, ?, ?, ?)",
                 (device_id, peer.next_seq, peer.read_ours, peer.last_exchange),
             )
+
+    def forget_peers(self) -> None:
+        """Every other device's progress dropped: their files in a new folder are read from the first."""
+        with self.store.transaction() as tx:
+            tx.execute("DELETE FROM sync_peers")
 
     # -- the CRDT document ------------------------------------------------------------------
 

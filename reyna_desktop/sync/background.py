@@ -34,9 +34,11 @@ class BackgroundSync:
         on_exchange: Callable[[Exchange], None] | None = None,
         *,
         interval_s: float = DEFAULT_INTERVAL_S,
+        on_begin: Callable[[], None] | None = None,
     ) -> None:
         self.sync = sync
         self.on_exchange = on_exchange
+        self.on_begin = on_begin  # called on the sync thread as each exchange starts (a "Syncing…" label)
         self.interval_s = interval_s
         self.last: Exchange | None = None
         self._wake = threading.Event()
@@ -50,13 +52,18 @@ class BackgroundSync:
         """Exchange now rather than at the next interval."""
         self._wake.set()
 
-    def stop(self, timeout_s: float = 10.0) -> None:
+    def stop(self, timeout_s: float = 10.0) -> bool:
+        """Ask the thread to end after the exchange it is in; True when it has ended."""
         self._stop.set()
         self._wake.set()
-        self._thread.join(timeout_s)
+        if self._thread.is_alive():
+            self._thread.join(timeout_s)
+        return not self._thread.is_alive()
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            if self.on_begin is not None:
+                self.on_begin()
             try:
                 exchange = Exchange(self.sync.now(), None)
             except ReynaError as exc:  # the folder is not mounted, the disk is full...

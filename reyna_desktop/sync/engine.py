@@ -32,6 +32,7 @@ from reyna_desktop.sync.project_doc import Changed, ProjectDoc
 # sync_settings keys
 FOLDER, DEVICE, EXPORTED, PUBLISHED = "folder", "device_id", "exported_event", "published_state"
 PENDING, MOVES = "pending", "unconfirmed_moves"
+LAST_FOLDER = "last_folder"  # the folder synced through before `stop()`
 FOLD_AFTER = 64  # saved document updates folded into one after this many
 EVENT_PAGE = 10000
 
@@ -59,12 +60,38 @@ class Sync:
         wanted = Path(folder).expanduser().resolve()
         if wanted.is_relative_to(store.data_dir.resolve()):
             raise ReynaError(f"{wanted}: inside the live store's folder; choose a separate folder to sync through")
-        made = SyncFolder.create(wanted, device)
+        try:
+            made = SyncFolder.create(wanted, device)
+        except OSError as exc:
+            raise ReynaError(f"{wanted}: cannot sync through this folder: {exc.strerror or exc}") from exc
         if current is not None and Path(current) != made.root:
             raise ReynaError(f"this store already syncs with {current}; one folder per store")
+        last = state.setting(LAST_FOLDER)
+        if current is None and last is not None and Path(last) != made.root:
+            # Another folder: its devices' files are numbered afresh and none of ours is there
+            # yet, so read every peer from its first file and publish the whole document again.
+            state.forget_peers()
+            for key in (PUBLISHED, MOVES):
+                state.delete_setting(key)
         state.set_setting(DEVICE, device)
         state.set_setting(FOLDER, str(made.root))
         return cls(store)
+
+    @classmethod
+    def stop(cls, store: Store) -> None:
+        """Stop syncing this store (the folder and the other devices' files are left as they
+        are). `init` with the same folder later goes on where it stopped; with another folder,
+        it starts that folder afresh."""
+        state = SyncState(store)
+        folder = state.setting(FOLDER)
+        if folder is not None:
+            state.set_setting(LAST_FOLDER, folder)
+            state.delete_setting(FOLDER)
+
+    @staticmethod
+    def configured(store: Store) -> bool:
+        """Whether this store syncs through a folder (`init` was run and not stopped since)."""
+        return SyncState(store).setting(FOLDER) is not None
 
     @property
     def device_id(self) -> str:
@@ -84,10 +111,12 @@ class Sync:
             try:
                 sent = self.send()
                 received, applied = self.receive()
-            except BaseException:
+            except BaseException as exc:
                 # The store rolled back what it was writing while the document in memory may
                 # already hold it: load the document again from the store's saved log.
                 self._doc = None
+                if isinstance(exc, OSError):  # the folder went read-only, full, unmounted...
+                    raise ReynaError(f"{self.folder.root}: cannot use the sync folder: {exc.strerror or exc}") from exc
                 raise
             return {
                 "device_id": self.device_id,
@@ -238,6 +267,7 @@ class Sync:
             devices.append(
                 {
                     "device_id": device,
+                    "name": self.folder.device_name(device),
                     "read_up_to": peer.next_seq - 1,
                     "waiting_files": len(waiting),
                     "has_read_ours": peer.read_ours,
@@ -248,6 +278,7 @@ class Sync:
         return {
             "folder": str(self.folder.root),
             "device_id": self.device_id,
+            "device_name": self.folder.device_name(self.device_id),
             "sent_up_to": self.folder.last_seq(),
             "local_changes_waiting": None if exported < 0 else len(self.store.events_since(exported)),
             "pending_blobs": len([p for p in (self.state.setting(PENDING) or "").split(",") if p]),

@@ -3,6 +3,7 @@
     FOLDER/reyna-sync.json                       marks the folder (format version)
     FOLDER/devices/<device>/u-0000000001.yupd    one update file per exchange, never rewritten
     FOLDER/devices/<device>/s-0000000040.ysnap   a snapshot: everything up to update 40
+    FOLDER/devices/<device>/device.json          the device's name for people (its host name)
     FOLDER/content/<sha256>                      binary content, once, named by its hash
 
 A device writes only under its own folder, always to a temp name first and then renames
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import socket
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,7 @@ HEADER = struct.Struct(">Q32s")  # payload length, sha256 of the payload
 UPDATE_NAME = re.compile(r"^u-(\d{10})\.yupd$")
 SNAPSHOT_NAME = re.compile(r"^s-(\d{10})\.ysnap$")
 DIGEST = re.compile(r"^[0-9a-f]{64}$")
+DEVICE_INFO = "device.json"
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class SyncFolder:
         folder = cls(root, device_id)
         folder.check()
         folder.own_dir.mkdir(exist_ok=True)  # the others list this device from now on
+        if not (folder.own_dir / DEVICE_INFO).exists():
+            atomic_write(folder.own_dir / DEVICE_INFO, json.dumps({"name": socket.gethostname()}).encode())
         return folder
 
     def check(self) -> None:
@@ -86,6 +91,14 @@ class SyncFolder:
     def devices(self) -> list[str]:
         base = self.root / "devices"
         return sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    def device_name(self, device_id: str) -> str | None:
+        """The name a device gave itself (its host name), None when it wrote none or it is unreadable."""
+        try:
+            name = json.loads((self.root / "devices" / device_id / DEVICE_INFO).read_text()).get("name")
+        except (OSError, ValueError, AttributeError):
+            return None
+        return name if isinstance(name, str) and name else None
 
     def files(self, device_id: str) -> list[LogFile]:
         """A device's update and snapshot files, by sequence number (names that do not match the

@@ -1,4 +1,4 @@
-"""`reyna sync init FOLDER | status | now | compact` between two data dirs."""
+"""`reyna sync init FOLDER | status | now | compact | stop` between two data dirs."""
 
 from __future__ import annotations
 
@@ -40,3 +40,14 @@ def test_sync_without_init_is_one_clear_line(capsys: pytest.CaptureFixture[str],
     code, out, err = run(capsys, "--data-dir", str(tmp_path / "d"), "sync", "now")
     assert code == 2 and out == ""
     assert err.strip() == "reyna: error: sync is not set up for this store; run `reyna sync init FOLDER` first"
+
+
+def test_stop_then_init_again(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data, shared = str(tmp_path / "d"), str(tmp_path / "shared")
+    assert run(capsys, "--data-dir", data, "sync", "init", shared)[0] == 0
+    code, out, _ = run(capsys, "--data-dir", data, "sync", "stop")
+    assert code == 0 and out.startswith("sync stopped")
+    code, _, err = run(capsys, "--data-dir", data, "sync", "now")
+    assert code == 2 and "not set up" in err
+    code, out, _ = run(capsys, "--data-dir", data, "sync", "init", shared)
+    assert code == 0 and f"folder   {Path(shared).resolve()}" in out
