@@ -31,6 +31,7 @@ from reyna_desktop.sync.folder import MARKER
 log = logging.getLogger(__name__)
 
 AFTER_CHANGE_MS = 2000  # a burst of saves becomes one exchange
+CLOSE_WAIT_S = 10.0  # the longest closing the window waits for the exchange under way, then for the last one
 LOCAL_TOPICS = ("blob.", "bucket.")
 
 
@@ -153,12 +154,23 @@ class SyncService(QObject):
         self.after_change.stop()
         with self._lock:
             background, self.background = self.background, None
-            if background is None or not background.stop(10.0) or self.sync is None:
+            if background is None or not background.stop(CLOSE_WAIT_S) or self.sync is None:
                 return
-            try:
-                self.sync.now()
-            except ReynaError as exc:  # the next start sends it
-                log.warning("last sync before closing failed: %s", exc)
+            # On a thread of its own and waited for a bounded time: a hung network folder must
+            # not keep the window from closing (what was not sent goes at the next start).
+            final = threading.Thread(target=self._last_exchange, args=(self.sync,), daemon=True)
+            final.start()
+            final.join(CLOSE_WAIT_S)
+            if final.is_alive():
+                log.warning("the last sync before closing did not end within %s s; the next start sends it",
+                            CLOSE_WAIT_S)
+
+    @staticmethod
+    def _last_exchange(sync: Sync) -> None:
+        try:
+            sync.now()
+        except Exception as exc:  # a folder error, or the store closed under a hung exchange: the next start sends it
+            log.warning("last sync before closing failed: %s", exc)
 
     # -- exchanges ------------------------------------------------------------------------
 
