@@ -28,12 +28,12 @@ _SHORT_SYLLABLE = re.compile(r"[^aeiou][aeiou][^aeiouwxy]")
 
 # Irregular verbs and plurals: every word of a group is a form of the others.
 IRREGULAR = """
-arise arose arisen|awake awoke awoken|be is am are was were been|bear bore borne born|beat beaten|become became
+arise arose arisen|awake awoke awoken|be is am are was were been being|bear bore borne born|beat beaten|become became
 begin began begun|bend bent|bite bitten|bleed bled|blow blew blown|break broke broken|bring brought
 build built|burn burnt|buy bought|catch caught|choose chose chosen|cling clung|come came|creep crept|deal dealt
-dig dug|do did done does|draw drew drawn|dream dreamt|drink drank drunk|drive drove driven|eat ate eaten
+dig dug|do did done does doing|draw drew drawn|dream dreamt|drink drank drunk|drive drove driven|eat ate eaten
 fall fell fallen|feed fed|feel felt|fight fought|find found|flee fled|fly flew flown|forbid forbade forbidden
-forget forgot forgotten|forgive forgave forgiven|freeze froze frozen|get got gotten|give gave given|go went gone
+forget forgot forgotten|forgive forgave forgiven|freeze froze frozen|get got gotten|give gave given|go went gone goes going
 grow grew grown|hang hung|have has had|hear heard|hide hid hidden|hold held|keep kept|kneel knelt
 know knew known|lay laid|lead led|lean leant|leap leapt|learn learnt|leave left|lend lent|light lit
 lose lost|make made|mean meant|meet met|pay paid|prove proven|read|ride rode ridden|ring rang rung|rise rose risen
