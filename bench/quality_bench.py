@@ -2,8 +2,8 @@
 
 Prints figures; it is not a test. The corpus is bench/data/quality_corpus.json over
 bench/data/pride_and_prejudice_ch1-5.txt (public domain; the files say where they come from).
-`--corpus alice_questions.json` asks held-out questions about
-bench/data/alice_ch1-2.txt (chat only). A book is built in a temporary store (one chapter bucket per chapter, the notes in a
+`--corpus alice_questions.json` asks held-out questions about bench/data/alice_ch1-2.txt (chat
+only). A book is built in a temporary store (one chapter bucket per chapter, the notes in a
 characters bucket), then:
 
 - each draft is expanded by the text-expansion processor, as a blob in its chapter;

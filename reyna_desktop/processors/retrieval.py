@@ -22,6 +22,7 @@ when it does not, else the next best sentence. Chat messages and style analyses 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -155,32 +156,33 @@ def _score(passage: str, before: str, terms: list[_Term], asked: Question, names
 
     coverage = sum(t.weight * passage_credit(t) for t in terms) / total
 
-    def sentence_value(index: int) -> float:
+    def sentence_value(index: int, *, with_context: bool = True) -> float:
         context = earlier if index < 2 else set()
         context = context.union(*have[max(0, index - 2):index])
         value = 0.0
         for term in terms:
             credit = term.credit(have[index])
-            if term.name and credit < CARRIED_CREDIT and term.own & context and has_pronoun(found[index]):
+            carried = term.name and bool(term.own & context) and has_pronoun(found[index])
+            if with_context and carried and credit < CARRIED_CREDIT:
                 credit = CARRIED_CREDIT
-            if credit < CONTEXT_CREDIT and term.credit(whole):
+            if with_context and credit < CONTEXT_CREDIT and term.credit(whole):
                 credit = CONTEXT_CREDIT
             value += term.weight * credit
         return value / total
 
-    kinds = [has_kind(s, asked, names) for s in found]
-    values = [sentence_value(i) + (KIND_BONUS if kinds[i] else 0.0) for i in range(len(found))]
     if not found:
         return _Scored(coverage, coverage, "")
+    kinds = [has_kind(s, asked, names) for s in found]
+    values = [sentence_value(i) + (KIND_BONUS if kinds[i] else 0.0) for i in range(len(found))]
     best = max(range(len(found)), key=lambda i: values[i])
     chosen = {best}
     if asked.kind and not kinds[best]:
         neighbour = next((i for i in (best - 1, best + 1) if 0 <= i < len(found) and kinds[i]), None)
         if neighbour is not None:
             chosen.add(neighbour)
-    if len(chosen) < QUOTE_SENTENCES:
+    if len(chosen) < QUOTE_SENTENCES:  # the next best sentence, if its own words cover part of the question
         rest = sorted((i for i in range(len(found)) if i != best), key=lambda i: -values[i])
-        chosen.update(i for i in rest[: QUOTE_SENTENCES - len(chosen)] if values[i] > 0)
+        chosen.update(i for i in rest[: QUOTE_SENTENCES - len(chosen)] if sentence_value(i, with_context=False) > 0)
     quote = " ".join(found[i] for i in sorted(chosen))
     return _Scored(coverage, (coverage + values[best]) / 2, quote)
 
@@ -214,3 +216,22 @@ def _title(store: Store, blob_id: str) -> str:
 def find_sources(store: Store, bucket_id: str, question: str, *, limit: int = 3) -> list[Source]:
     """The supporting passages only (for callers that do not need the weights)."""
     return find_evidence(store, bucket_id, question, limit=limit).sources
+
+
+def quote_span(text: str, quote: str) -> tuple[int, int] | None:
+    """Where a source's quote stands in its blob's text: from the start of its first sentence to
+    the end of its last (the quote's whitespace was normalised; its sentences may skip some
+    between them). None when the text no longer has it (edited since)."""
+    quoted = sentences(quote)
+    if not quoted:
+        return None
+    first = _loose(quoted[0]).search(text)
+    if first is None:
+        return None
+    last = _loose(quoted[-1]).search(text, first.start()) if len(quoted) > 1 else first
+    return first.start(), (last or first).end()
+
+
+def _loose(sentence: str) -> re.Pattern[str]:
+    """The sentence as a pattern that takes any run of white space between its words."""
+    return re.compile(r"\s+".join(re.escape(word) for word in sentence.split()))

@@ -33,10 +33,11 @@ begin began begun|bend bent|bite bitten|bleed bled|blow blew blown|break broke b
 build built|burn burnt|buy bought|catch caught|choose chose chosen|cling clung|come came|creep crept|deal dealt
 dig dug|do did done does doing|draw drew drawn|dream dreamt|drink drank drunk|drive drove driven|eat ate eaten
 fall fell fallen|feed fed|feel felt|fight fought|find found|flee fled|fly flew flown|forbid forbade forbidden
-forget forgot forgotten|forgive forgave forgiven|freeze froze frozen|get got gotten|give gave given|go went gone goes going
-grow grew grown|hang hung|have has had|hear heard|hide hid hidden|hold held|keep kept|kneel knelt
-know knew known|lay laid|lead led|lean leant|leap leapt|learn learnt|leave left|lend lent|light lit
-lose lost|make made|mean meant|meet met|pay paid|prove proven|read|ride rode ridden|ring rang rung|rise rose risen
+forget forgot forgotten|forgive forgave forgiven|freeze froze frozen|get got gotten|give gave given
+go went gone goes going|grow grew grown|hang hung|have has had|hear heard|hide hid hidden|hold held
+keep kept|kneel knelt|know knew known|lay laid|lead led|lean leant|leap leapt|learn learnt|leave left
+lend lent|light lit
+lose lost|make made|mean meant|meet met|pay paid|prove proven|read|ride rode ridden|ring rang rung
 run ran|say said|see saw seen|seek sought|sell sold|send sent|shake shook shaken|shine shone|shoot shot
 show shown|shrink shrank shrunk|sing sang sung|sink sank sunk|sit sat|slay slew slain|sleep slept|slide slid
 speak spoke spoken|speed sped|spend spent|spin spun|spring sprang sprung|stand stood|steal stole stolen
@@ -58,7 +59,8 @@ father papa dad parent|mother mamma mama mum mom parent|daughter girl child|son 
 sister sibling|brother sibling|husband wife married marry spouse
 money fortune income wealth rich pound pounds shilling guinea dollar earn
 large big great huge|small little tiny|tall high height|long length|deep depth|wide width|old age
-begin start commence|end finish stop|arrive come reach return|own belong possess owner|carry hold bring bear|leave depart go
+begin start commence|end finish stop|arrive come reach return|own belong possess owner
+carry hold bring bear|leave depart go
 move remove settle live dwell reside|house home dwelling lodge hall manor cottage residence
 buy purchase|sell sale|die death dead|kill murder slay
 happy glad pleased delight joy|sad sorrow unhappy grief|angry anger vex fury|afraid fear frighten fright scare

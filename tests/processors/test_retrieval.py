@@ -54,3 +54,15 @@ def test_what_the_book_never_mentions_finds_no_evidence(store: Store) -> None:
         evidence = find_evidence(store, root, question)
         assert not evidence.found, (question, [s.snippet for s in evidence.sources])
     assert not find_evidence(store, root, "the of and").found  # no terms at all
+
+
+def test_a_quote_is_found_again_in_the_chapter_text_for_the_window_to_select(store: Store) -> None:
+    from reyna_desktop.processors.retrieval import quote_span
+
+    root, _, _ = book(store)
+    source = find_evidence(store, root, "How many days was Mara Vell at sea?").sources[0]
+    start, end = quote_span(HARBOUR, source.snippet) or (0, 0)
+    assert HARBOUR[start:end].startswith(source.snippet.split(". ")[0]) and "forty days" in HARBOUR[start:end]
+    wrapped = HARBOUR.replace("at sea for", "at sea\nfor")  # line breaks where the quote has spaces
+    assert quote_span(wrapped, "She had been at sea for forty days.") is not None
+    assert quote_span("Something else entirely.", source.snippet) is None
