@@ -26,7 +26,6 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from reyna_desktop.processors import question_kinds
 from reyna_desktop.processors.question_kinds import Question, analyse, has_kind, has_pronoun, proper_names
 from reyna_desktop.processors.sources import TEXT_SCHEMAS
 from reyna_desktop.processors.text_chunks import sentences
@@ -45,7 +44,6 @@ CONTEXT_CREDIT = 0.3  # for a sentence: a term found elsewhere in its passage
 BEFORE_CREDIT = 0.5  # a term found in the passage before (what led up to this one)
 FRAME_WEIGHT = 0.3  # a frame word ("daughter" in "which daughter") weighs this share of its rarity
 KIND_BONUS = 0.3  # a sentence holding an answer of the kind asked
-STOPWORDS = question_kinds.STOPWORDS
 
 
 @dataclass
@@ -75,10 +73,6 @@ class Evidence:
         return bool(self.sources)
 
 
-def keywords(question: str) -> list[str]:
-    return analyse(question).terms
-
-
 @dataclass
 class _Term:
     """One term of the question: the stems that count as it, in full and at a discount, and its weight."""
@@ -105,7 +99,7 @@ def find_evidence(store: Store, bucket_id: str, question: str, *, limit: int = 3
     blob_ids = [b.id for b in blobs]
     store.passages.sync(blob_ids)
     total = store.passages.count(blob_ids)
-    aliases = _aliases(store, bucket_id, question)
+    aliases = _aliases(store, bucket_id, asked.terms)
     expressions = {t: " OR ".join(f'"{w}"*' for w in [*surface_forms(t), *aliases.get(t, [])]) for t in asked.terms}
     terms = []
     for word, expression in expressions.items():
@@ -187,17 +181,17 @@ def _score(passage: str, before: str, terms: list[_Term], asked: Question, names
     return _Scored(coverage, (coverage + values[best]) / 2, quote)
 
 
-def _aliases(store: Store, bucket_id: str, question: str) -> dict[str, list[str]]:
-    """For each question word that names one of the book's codex entries, the entry's other
-    one-word names ("Lizzy" for "Elizabeth" when the entry lists it as an alias)."""
-    book_id = book_id_of(store.buckets.get(bucket_id))
-    by_id = {e.id: e for e in store.codex.entries(book_id)}
+def _aliases(store: Store, bucket_id: str, terms: list[str]) -> dict[str, list[str]]:
+    """For each term that names one of the book's codex entries (a one-word name or alias, or
+    the first word of its name: "Elizabeth" for "Elizabeth Bennet"), the entry's other
+    one-word names ("Lizzy", "Eliza")."""
     out: dict[str, list[str]] = {}
-    for mention in store.codex.mentions(book_id, question):
-        entry = by_id.get(mention.entry_id)
-        others = [n for n in entry.names if len(n.split()) == 1] if entry else []
-        for word in mention.text.lower().split():
-            out.setdefault(word, []).extend(n for n in others if n.lower() != word and n not in out.get(word, []))
+    for entry in store.codex.entries(book_id_of(store.buckets.get(bucket_id))):
+        single = [n for n in entry.names if len(n.split()) == 1]
+        called = {n.lower() for n in single} | {w.lower() for w in entry.name.split()[:1]}
+        for term in terms:
+            if term in called:
+                out.setdefault(term, []).extend(n for n in single if n.lower() != term and n not in out[term])
     return out
 
 

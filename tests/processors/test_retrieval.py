@@ -66,3 +66,16 @@ def test_a_quote_is_found_again_in_the_chapter_text_for_the_window_to_select(sto
     wrapped = HARBOUR.replace("at sea for", "at sea\nfor")  # line breaks where the quote has spaces
     assert quote_span(wrapped, "She had been at sea for forty days.") is not None
     assert quote_span("Something else entirely.", source.snippet) is None
+
+
+def test_a_codex_alias_counts_as_the_name_the_question_uses(store: Store) -> None:
+    root = store.buckets.create("The Visit", "book")
+    chapter = store.buckets.create("Chapter Two", "chapter", parent_id=root.id)
+    text = ("Observing his second daughter employed in trimming a bonnet, he suddenly addressed her.\n\n"
+            "“I hope Mr. Bingley will like it, Lizzy.”")
+    blob = store.blobs.create({"content": text}, bucket_ids=[chapter.id])
+    question = "What was Elizabeth trimming?"
+    assert not find_evidence(store, root.id, question).found  # the text never says "Elizabeth"
+    store.codex.add(root.id, "character", "Elizabeth Bennet", aliases=["Lizzy", "Eliza"])
+    evidence = find_evidence(store, root.id, question)
+    assert evidence.found and evidence.sources[0].blob_id == blob.id and "bonnet" in evidence.sources[0].snippet
