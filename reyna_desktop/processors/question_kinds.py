@@ -144,7 +144,7 @@ def has_kind(sentence: str, asked: Question, names: set[str]) -> bool:
     new = [w for w in words if stem(w) not in asked_stems]
     named = any(w in names for w in new)
     if asked.kind == "quantity":
-        return any(w.isdigit() or w in NUMBER_WORDS for w in new)
+        return any(_counts(words, i) for i, w in enumerate(words) if stem(w) not in asked_stems)
     if asked.kind == "colour":
         return any(w in COLOUR_WORDS for w in new)
     if asked.kind == "time":
@@ -152,6 +152,21 @@ def has_kind(sentence: str, asked: Question, names: set[str]) -> bool:
     if asked.kind == "place":
         return named or any(w in PLACE_WORDS for w in new)
     return named  # a person, or a proper name
+
+
+def _counts(words: list[str], index: int) -> bool:
+    """True when the word at `index` gives a number: "ten", "1813", "half an hour"; not the
+    "half" of "half hoping", the "once" of "at once" or the "one" of "no one"."""
+    word = words[index]
+    before = words[index - 1] if index else ""
+    after = words[index + 1] if index + 1 < len(words) else ""
+    if word == "half":
+        return after in ("a", "an", "the", "of", "past") or after in NUMBER_WORDS or before in NUMBER_WORDS
+    if word == "once":
+        return before != "at"
+    if word == "one":
+        return before not in ("no", "any", "every", "some", "the", "each", "this", "that")
+    return word.isdigit() or word in NUMBER_WORDS
 
 
 def has_pronoun(sentence: str) -> bool:

@@ -32,3 +32,12 @@ def test_a_sentence_holds_the_kind_of_answer_only_with_something_the_question_do
     colour = analyse("What colour were the White Rabbit's eyes?")
     assert has_kind("A White Rabbit with pink eyes.", colour, names)
     assert not has_kind("The White Rabbit had eyes.", colour, names)
+
+
+def test_words_that_only_look_like_numbers_are_no_answer_to_how_many() -> None:
+    long = analyse("How long did he look at the house?")
+    assert has_kind("He looked at it for half an hour.", long, set())
+    assert not has_kind("He went back, half hoping to find it.", long, set())
+    assert not has_kind("He took it at once.", long, set())
+    assert not has_kind("No one knew.", analyse("How many guests came?"), set())
+    assert has_kind("One guest came, then twenty.", analyse("How many guests came?"), set())
