@@ -100,7 +100,7 @@ def find_evidence(store: Store, bucket_id: str, question: str, *, limit: int = 3
     store.passages.sync(blob_ids)
     total = store.passages.count(blob_ids)
     aliases = _aliases(store, bucket_id, asked.terms)
-    expressions = {t: " OR ".join(f'"{w}"*' for w in [*surface_forms(t), *aliases.get(t, [])]) for t in asked.terms}
+    expressions = {t: " OR ".join(_prefix(w) for w in [*surface_forms(t), *aliases.get(t, [])]) for t in asked.terms}
     terms = []
     for word, expression in expressions.items():
         found = len(store.passages.matching(blob_ids, expression))
@@ -115,15 +115,21 @@ def find_evidence(store: Store, bucket_id: str, question: str, *, limit: int = 3
     names = proper_names([h.text for h in hits])
     scored = [_score(h.text, before.get((h.blob_id, h.position - 1), ""), terms, asked, names) for h in hits]
     ranked = sorted(zip(scored, hits, strict=True), key=lambda pair: -pair[0].rank)
-    titles = {b.id: _title(store, b.id) for b in blobs}
+    titles: dict[str, str] = {}
     for score, hit in ranked:
         if len(evidence.sources) >= limit:
             break
         if score.coverage < THRESHOLD:
             continue
-        evidence.sources.append(Source(hit.blob_id, titles[hit.blob_id], score.quote, hit.position, score.coverage))
+        title = titles.setdefault(hit.blob_id, _title(store, hit.blob_id))
+        evidence.sources.append(Source(hit.blob_id, title, score.quote, hit.position, score.coverage))
         evidence.passages.append(hit.text)
     return evidence
+
+
+def _prefix(word: str) -> str:
+    """The word as an FTS5 prefix query (the index's Porter stemmer applies to it too)."""
+    return '"' + word.replace('"', '""') + '"*'
 
 
 @dataclass
