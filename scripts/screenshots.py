@@ -103,7 +103,7 @@ def main() -> int:
         pane.extra_params = {"max_tokens": 160}
         pane.expand()
         wait_for(lambda: len(pane.view.toPlainText()) > 250 or (pane.job_id is None and pane.expanded_id),
-                 lambda: (save("expansion-streaming.png"), wait_for(lambda: pane.job_id is None, chat)))
+                 lambda: (save("expansion-streaming.png"), wait_for(lambda: pane.job_id is None, chat, timeout=600)))
 
     def chat():
         pane = window.chat
@@ -115,7 +115,7 @@ def main() -> int:
         pane.input.setPlainText("Who keeps the lighthouse, and what did she find?")
         pane.send()
         wait_for(lambda: pane.job_id is None and any(m["role"] == "assistant" for m in pane.messages),
-                 lambda: open_quote(pane))
+                 lambda: open_quote(pane), timeout=600)  # a loaded 2-core machine is slow
 
     def open_quote(pane):
         """Follow the reply's first quote: its chapter opens with the quoted sentences selected."""
