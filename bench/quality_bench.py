@@ -2,7 +2,8 @@
 
 Prints figures; it is not a test. The corpus is bench/data/quality_corpus.json over
 bench/data/pride_and_prejudice_ch1-5.txt (public domain; the files say where they come from).
-A book is built in a temporary store (one chapter bucket per chapter, the notes in a
+`--corpus alice_questions.json` asks held-out questions about bench/data/alice_ch1-2.txt (chat
+only). A book is built in a temporary store (one chapter bucket per chapter, the notes in a
 characters bucket), then:
 
 - each draft is expanded by the text-expansion processor, as a blob in its chapter;
@@ -13,7 +14,7 @@ characters bucket), then:
   is right when it contains a known answer and its sources name the answer's chapter blob
   (target >= 90%); an out-of-book question must get the "not in your project" refusal (100%).
 
-    PYTHONPATH=$PWD .venv/bin/python bench/quality_bench.py [--only expansion|chat] [--limit N]
+    PYTHONPATH=$PWD .venv/bin/python bench/quality_bench.py [--only expansion|chat] [--limit N] [--corpus FILE]
 """
 
 from __future__ import annotations
@@ -122,8 +123,8 @@ def leaks(expansion: str, draft: str, material: list[str], n: int = 6) -> int:
 
 # -- the book -----------------------------------------------------------------------------
 
-def load_chapters() -> list[tuple[str, str]]:
-    raw = (DATA / "pride_and_prejudice_ch1-5.txt").read_text(encoding="utf-8")
+def load_chapters(book_file: str = "pride_and_prejudice_ch1-5.txt") -> list[tuple[str, str]]:
+    raw = (DATA / book_file).read_text(encoding="utf-8")
     body = "\n".join(line for line in raw.splitlines() if not line.startswith("# "))
     chapters = []
     for part in body.split("\n## ")[1:]:
@@ -133,14 +134,17 @@ def load_chapters() -> list[tuple[str, str]]:
 
 
 def build_book(store: Store, corpus: dict[str, Any]) -> tuple[str, dict[str, tuple[str, str]], str]:
-    """The book bucket id, chapter title -> (bucket id, chapter blob id), and the notes' text."""
-    book = store.buckets.create("Pride and Prejudice", "book", metadata={"language": "en"})
+    """The book bucket id, chapter title -> (bucket id, chapter blob id), and the notes' text
+    (a corpus without notes gets no characters bucket)."""
+    book = store.buckets.create(corpus.get("book_title", "Pride and Prejudice"), "book", metadata={"language": "en"})
     chapters: dict[str, tuple[str, str]] = {}
-    for title, text in load_chapters():
+    for title, text in load_chapters(corpus["book_file"]):
         bucket = store.buckets.create(title, "chapter", parent_id=book.id)
         blob = store.blobs.create({"content": text}, bucket_ids=[bucket.id], title=title)
         chapters[title] = (bucket.id, blob.id)
-    notes = corpus["notes"]
+    notes = corpus.get("notes")
+    if not notes:
+        return book.id, chapters, ""
     people = store.buckets.create("Characters", "characters", parent_id=book.id)
     store.blobs.create({"content": notes["characters"]}, bucket_ids=[people.id], title="Characters")
     store.blobs.create({"content": notes["places"]}, bucket_ids=[people.id], title="Places")
@@ -165,7 +169,7 @@ class FirstText:
 def run_expansions(store: Store, runner: JobRunner, corpus: dict[str, Any], limit: int | None,
                    params: dict[str, Any]) -> list[dict[str, Any]]:
     _, chapters, notes = build_book(store, corpus)
-    texts = dict(load_chapters())
+    texts = dict(load_chapters(corpus["book_file"]))
     first = FirstText()
     store.bus.subscribe("job.*", first.on_event)
     material = prompt_material(text_expansion)
@@ -247,12 +251,14 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=None, help="a GGUF file (default: the bundled Gemma 3 270M)")
     parser.add_argument("--only", choices=["expansion", "chat"], default=None)
     parser.add_argument("--limit", type=int, default=None, help="only the first N drafts / questions")
+    parser.add_argument("--corpus", default="quality_corpus.json",
+                        help="a corpus in bench/data (alice_questions.json: held-out chat questions, no drafts)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--n-ctx", type=int, default=None, help="context size (default: the app's setting)")
     parser.add_argument("--param", action="append", default=[], help="a text-expansion param, KEY=JSON")
     args = parser.parse_args()
 
-    corpus = json.loads((DATA / "quality_corpus.json").read_text(encoding="utf-8"))
+    corpus = json.loads((DATA / args.corpus).read_text(encoding="utf-8"))
     llm: dict[str, Any] = {"model_path": str(args.model or default_model_path()), "n_threads": args.threads, "seed": 1}
     if args.n_ctx:
         llm["n_ctx"] = args.n_ctx
@@ -264,7 +270,7 @@ def main() -> None:
         runner = JobRunner(store, settings)
         runner.start()
         try:
-            if args.only in (None, "expansion"):
+            if args.only in (None, "expansion") and corpus.get("drafts"):
                 rows = [r for r in run_expansions(store, runner, corpus, args.limit, params) if "ratio" in r]
                 print("\nEXPANSION means over", len(rows), "drafts:")
                 for key, target in [("ratio", "2.5-5"), ("recall", ">= 0.85"), ("new_names_per_100", "<= 0.5"),

@@ -3,8 +3,8 @@
     xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py
 
 Saves main-window.png (the sample book), expansion-streaming.png (the right pane while the
-default model writes), chat.png (a reply with its sources) and dark-mode.png. Also prints the
-cold-start figure: process start to the first painted window.
+default model writes), chat.png (a reply with its sources, its quote opened in the chapter)
+and dark-mode.png. Also prints the cold-start figure: process start to the first painted window.
 
     xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py --features
 
@@ -103,7 +103,7 @@ def main() -> int:
         pane.extra_params = {"max_tokens": 160}
         pane.expand()
         wait_for(lambda: len(pane.view.toPlainText()) > 250 or (pane.job_id is None and pane.expanded_id),
-                 lambda: (save("expansion-streaming.png"), wait_for(lambda: pane.job_id is None, chat)))
+                 lambda: (save("expansion-streaming.png"), wait_for(lambda: pane.job_id is None, chat, timeout=600)))
 
     def chat():
         pane = window.chat
@@ -115,7 +115,18 @@ def main() -> int:
         pane.input.setPlainText("Who keeps the lighthouse, and what did she find?")
         pane.send()
         wait_for(lambda: pane.job_id is None and any(m["role"] == "assistant" for m in pane.messages),
-                 lambda: QTimer.singleShot(400, lambda: (save("chat.png"), app.quit())))
+                 lambda: open_quote(pane), timeout=600)  # a loaded 2-core machine is slow
+
+    def open_quote(pane):
+        """Follow the reply's first quote: its chapter opens with the quoted sentences selected."""
+        from PySide6.QtCore import QUrl
+
+        reply = next(m for m in pane.messages if m["role"] == "assistant")
+        if reply.get("sources"):
+            pane._link(QUrl(f"quote:{reply['id']}:0"))
+        draft = window.editor.draft.editor
+        wait_for(lambda: not reply.get("sources") or draft.textCursor().hasSelection(),
+                 lambda: QTimer.singleShot(400, lambda: (save("chat.png"), app.quit())), timeout=20.0)
 
     def features():
         """Import, stats and goals, the ChordPro editor (issue 10), one after the other."""

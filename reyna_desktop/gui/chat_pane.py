@@ -87,17 +87,22 @@ def alternatives_html(message: dict[str, Any], shown: int) -> str:
     return f" <small>{back} {shown + 1}/{count} {forward}</small>"
 
 
-def content_html(content: str, sources: list[Any]) -> str:
+def content_html(content: str, sources: list[Any], message_id: str = "") -> str:
     """A reply's text: quoted sentences ("> …" then "— chapter") as an indented quote whose
-    chapter opens the source; the "Sources:" line is left to the links under the reply."""
+    chapter opens the source at the quote (the n-th quote is the n-th source); the "Sources:"
+    line is left to the links under the reply."""
     by_title = {s.get("title"): s.get("blob_id") for s in sources if isinstance(s, dict)}
     parts = []
+    quotes = 0
     for block in content.split("\n\n"):
         if block.startswith("Sources: ") and sources:
             continue
         if block.startswith("> "):
             quote, _, chapter = block[2:].partition("\n— ")
-            link = (f"<br>— <a href='open:{html.escape(str(by_title[chapter]))}'>{html.escape(chapter)}</a>"
+            target = (f"quote:{message_id}:{quotes}" if message_id and quotes < len(sources)
+                      else f"open:{by_title.get(chapter)}")
+            quotes += 1
+            link = (f"<br>— <a href='{html.escape(target)}'>{html.escape(chapter)}</a>"
                     if chapter in by_title else "")
             parts.append(f"<blockquote style='margin:4px 16px'><i>{html.escape(quote)}</i>{link}</blockquote>")
         else:
@@ -115,7 +120,7 @@ def message_html(message: dict[str, Any], last_assistant: bool, streaming: bool 
     who = {"user": translate("ChatPane", "You"), "assistant": translate("ChatPane", "Assistant"),
            "system": translate("ChatPane", "System")}.get(role, role)
     align = "#2f6fb0" if role == "user" else "#2f8f6a"
-    body = content_html(str(message["content"]), message.get("sources") or [])
+    body = content_html(str(message["content"]), message.get("sources") or [], str(message.get("id") or ""))
     actions = []
     if not streaming and message.get("id"):
         mid = message["id"]
@@ -128,8 +133,9 @@ def message_html(message: dict[str, Any], last_assistant: bool, streaming: bool 
     sources = ""
     if message.get("sources"):
         untitled = translate("ChatPane", "source")
-        links = [f"<a href='open:{html.escape(s.get('blob_id', ''))}'>{html.escape(s.get('title') or untitled)}</a>"
-                 for s in message["sources"] if isinstance(s, dict)]
+        mid = html.escape(str(message.get("id")))
+        links = [f"<a href='quote:{mid}:{n}'>{html.escape(s.get('title') or untitled)}</a>"
+                 for n, s in enumerate(message["sources"]) if isinstance(s, dict)]
         sources = "<br><small>" + fill(translate("ChatPane", "Sources: %1"), " · ".join(links)) + "</small>"
     tail = " <i>…</i>" if streaming else ""
     edited = " " + translate("ChatPane", "(edited)") if message.get("edited") else ""
@@ -166,6 +172,7 @@ class ConversationSettings(QDialog):
 
 class ChatPane(QWidget):
     open_blob = Signal(str)
+    open_passage = Signal(str, str)  # blob id, the quoted sentences to select there
     error = Signal(str)
 
     def __init__(self, store, jobs: JobService, parent: QWidget | None = None) -> None:
@@ -479,6 +486,13 @@ class ChatPane(QWidget):
         action, _, ident = url.toString().partition(":")
         if action == "open":
             self.open_blob.emit(ident)
+        elif action == "quote":
+            message_id, _, index = ident.rpartition(":")
+            message = next((m for m in self.messages if m.get("id") == message_id), None)
+            sources = [s for s in (message or {}).get("sources") or [] if isinstance(s, dict)]
+            if index.isdigit() and int(index) < len(sources):
+                source = sources[int(index)]
+                self.open_passage.emit(str(source.get("blob_id", "")), str(source.get("snippet", "")))
         elif action == "copy":
             message = next((m for m in self.messages if m.get("id") == ident), None)
             if message:

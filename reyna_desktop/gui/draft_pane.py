@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
 from reyna_desktop.gui import workers
@@ -15,6 +15,7 @@ from reyna_desktop.gui.forms import fill
 from reyna_desktop.gui.highlighter import MarkdownHighlighter
 from reyna_desktop.gui.journal_hook import JournalHook
 from reyna_desktop.gui.spell_menu import WritingAids
+from reyna_desktop.processors.retrieval import quote_span
 from reyna_desktop.store.text import WORDS, word_count
 from reyna_desktop.sync.text_merge import merge_text
 
@@ -55,6 +56,7 @@ class DraftPane(QWidget):
         self._saved_text = ""
         self._saving = False
         self._loading = False
+        self._pending_quote: tuple[str, str] | None = None  # (blob id, quote) to select once loaded
         self.title = QLabel(self.tr("Draft"))
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status = QLabel("")
@@ -145,6 +147,8 @@ class DraftPane(QWidget):
         self.status.setText(fill(self.tr("v%1"), getattr(blob, "version", 1)))
         self.setEnabled(True)
         self.words_changed.emit(word_count(self.text))
+        if self._pending_quote and self._pending_quote[0] == blob_id:
+            self.select_quote(self._pending_quote[1])
         self.loaded.emit(blob_id)
         if self.dirty:  # a merged text still has to be saved
             self.status.setText(self.tr("Edited"))
@@ -178,6 +182,26 @@ class DraftPane(QWidget):
         if self.dirty:
             self.autosave.start()
             self.journal_timer.start()
+
+    def show_quote(self, blob_id: str, quote: str) -> None:
+        """Select a chat reply's quoted sentences in this blob (now, or once it has loaded)."""
+        self._pending_quote = (blob_id, quote)
+        if blob_id == self.blob_id and not self._loading and self.isEnabled():
+            self.select_quote(quote)
+        self.open_blob(blob_id)
+
+    def select_quote(self, quote: str) -> bool:
+        """Select the quote in the text and scroll to it; False when the text no longer has it."""
+        self._pending_quote = None
+        span = quote_span(self.text, quote)
+        if span is None:
+            return False
+        cursor = self.editor.textCursor()
+        cursor.setPosition(span[0])
+        cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+        self.editor.setTextCursor(cursor)
+        self.editor.centerCursor()
+        return True
 
     def clear(self) -> None:
         self.save()

@@ -92,6 +92,7 @@ class EditorArea(QStackedWidget):
         super().__init__(parent)
         self.store = store
         self.bucket_id: str | None = None
+        self._quote: tuple[str, str] | None = None  # (blob id, quote) open_at asked to select
         self.summary = BucketSummary()
         self.summary.new_draft.connect(self.new_draft)
         self.draft = DraftPane(store, journal, autosave_ms)
@@ -134,6 +135,11 @@ class EditorArea(QStackedWidget):
         workers.submit(describe_blob, self.store, blob_id, on_done=self._blob_ready,
                        on_error=lambda exc: self.error.emit(str(exc)))
 
+    def open_at(self, blob_id: str, quote: str) -> None:
+        """Open a blob with a chat reply's quote selected (the passage the reply rests on)."""
+        self._quote = (blob_id, quote)
+        self.open_blob(blob_id)
+
     def _blob_ready(self, info: dict[str, Any]) -> None:
         blob, data = info["blob"], info["data"]
         schema = blob.schema_id
@@ -151,7 +157,11 @@ class EditorArea(QStackedWidget):
             self.audio.show_audio(data, info.get("path"))
             self.setCurrentWidget(self.audio)
         else:
-            self.draft.open_blob(blob.id)
+            quote, self._quote = self._quote, None
+            if quote and quote[0] == blob.id:
+                self.draft.show_quote(blob.id, quote[1])
+            else:
+                self.draft.open_blob(blob.id)
             self.setCurrentWidget(self.split)
             if schema not in EDITABLE:
                 self.expanded.show_for(None)

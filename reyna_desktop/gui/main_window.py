@@ -260,6 +260,7 @@ class MainWindow(QMainWindow):
         self.editor.error.connect(self.show_message)
         self.editor.expanded.streaming.connect(lambda on: self.show_message("Expanding…" if on else "", 0))
         self.chat.open_blob.connect(self.editor.open_blob)
+        self.chat.open_passage.connect(self.editor.open_at)
         self.chat.error.connect(self.show_message)
         self.search.open_blob.connect(self.editor.open_blob)
         self.search.open_bucket.connect(self.open_bucket)

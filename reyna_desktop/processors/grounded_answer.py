@@ -3,9 +3,10 @@
 The retrieval (retrieval.find_evidence) finds the passages that cover the question. None
 above the threshold: the reply says plainly that the project does not mention it, and the
 model is not asked (it would invent). Otherwise the reply is the model's one-line answer,
-kept only when its words come from the quoted sentences, it adds a word the question does
-not have, and it names nobody they do not (a small base model answers from the wrong line
-as readily as from the right one, or echoes the question), then the
+kept only when its words come from the quoted sentences in their order (no "blue horse"
+from "a blue coat and a black horse"), it adds a word the question does not have, and it
+names nobody they do not (a small base model answers from the wrong line as readily as
+from the right one, or echoes the question), then the
 supporting sentences quoted with their chapter, then the sources.
 
     Bingley has taken Netherfield Park.
@@ -18,12 +19,15 @@ supporting sentences quoted with their chapter, then the sources.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from reyna_desktop.processors import expansion_checks as checks
 from reyna_desktop.processors.base import ProcessorError
 from reyna_desktop.processors.codex_context import codex_context
+from reyna_desktop.processors.question_kinds import STOPWORDS
 from reyna_desktop.processors.retrieval import Evidence, Source, find_evidence
+from reyna_desktop.processors.word_forms import stem
 
 if TYPE_CHECKING:
     from reyna_desktop.processors.base import JobContext
@@ -32,6 +36,7 @@ NOT_MENTIONED = "Your project does not mention that: nothing in it matches “{t
 SUPPORTED = 0.75  # share of the answer's content words that must occur in the quoted sentences
 ANSWER_TOKENS = 40
 ANSWER_TEMPERATURE = 0.1
+PAIR_GAP = 3  # content words between two that the model's line puts side by side
 CODEX_TOKENS = 200  # the codex entries the question or the passages name, before the passages
 
 
@@ -73,10 +78,26 @@ def model_line(ctx: JobContext, evidence: Evidence, codex: str = "") -> str:
     supported = len(words & checks.content_stems(quoted)) / len(words) if words else 0.0
     adds = words - checks.content_stems(evidence.question)  # "Mrs. Bennet." to "Who told Mrs. Bennet?" adds nothing
     names = checks.new_names(line, checks.known_words(quoted, evidence.question))
-    if supported < SUPPORTED or not adds or names or checks.has_label(line):
+    if supported < SUPPORTED or not adds or names or checks.has_label(line) or not keeps_quote_order(line, quoted):
         return ""
     ctx.partial(line)
     return line
+
+
+def keeps_quote_order(line: str, quoted: str) -> bool:
+    """True when each two neighbouring content words of the line also stand in the quoted
+    sentences in that order, at most PAIR_GAP content words apart: "It was a blue horse." is
+    not what "he wore a blue coat and rode a black horse" says, though every word is there."""
+    said = _content_words(line)
+    order: dict[str, list[int]] = {}
+    for index, word in enumerate(_content_words(quoted)):
+        order.setdefault(word, []).append(index)
+    return all(any(0 < j - i <= PAIR_GAP for i in order.get(a, []) for j in order.get(b, []))
+               for a, b in pairwise(said))
+
+
+def _content_words(text: str) -> list[str]:
+    return [stem(w) for w in checks.words(text) if len(w) >= 3 and w.lower() not in STOPWORDS]
 
 
 def _unique(sources: list[Source]) -> list[Source]:

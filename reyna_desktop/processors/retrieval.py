@@ -1,12 +1,22 @@
 """Context for chat: the passages of an attached bucket that answer a question, or none.
 
-Passages are paragraphs (store/passages.py, FTS5 with the Porter stemmer). The question's
-content words are matched with OR; each hit is then scored by how much of the question it
-covers, every word weighted by how rare it is in the book (a word the book never uses
-weighs most, so "the ship" in a book without ships is not covered by the sisters being
-there). A passage below THRESHOLD is not evidence: with none above it, the chat says the
-project does not mention the subject. From the best passages the sentences that share most
-with the question are the quote. Chat messages and style analyses are never sources.
+Passages are paragraphs (store/passages.py, FTS5 with the Porter stemmer). The question is
+read first (question_kinds.analyse: its terms, the frame words that only say what kind of
+answer is wanted, the names, the kind of answer). Passages that match any term, in any of
+its forms (word_forms: "kept" for "keep", "mice" for "mouse"), are candidates; each is then
+scored by how much of the question it covers, every term weighted by how rare it is in the
+book (a word the book never uses weighs most, so "the ship" in a book without ships is not
+covered by the sisters being there) and frame words weighing little. A term counts in full
+when the passage has one of its forms, at RELATED_CREDIT when it has a related word ("spoke"
+for "said"), and a name at CARRIED_CREDIT when the passage calls someone "he" or "she" and
+the passage before it names them. A passage that covers less than THRESHOLD is not
+evidence: with none above it, the chat says the project does not mention the subject.
+
+Passages are ranked by their coverage and by their best sentence: the sentence that covers
+most of the question (names carried from the sentences before it), with a bonus when it
+holds an answer of the kind asked (a number for "how many", a name for "who", a colour for
+"what colour"). That sentence is the quote, with the neighbour that holds the answer's kind
+when it does not, else the next best sentence. Chat messages and style analyses are never sources.
 """
 
 from __future__ import annotations
@@ -16,26 +26,24 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from reyna_desktop.processors.question_kinds import Question, analyse, has_kind, has_pronoun, proper_names
 from reyna_desktop.processors.sources import TEXT_SCHEMAS
 from reyna_desktop.processors.text_chunks import sentences
+from reyna_desktop.processors.word_forms import forms, related, stems, surface_forms
+from reyna_desktop.store.codex import book_id_of
 
 if TYPE_CHECKING:
     from reyna_desktop.store import Store
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-MAX_KEYWORDS = 10
-THRESHOLD = 0.5  # the share of the question's (weighted) words a passage must cover
-CANDIDATES = 12  # passages ranked by bm25 before they are scored
+THRESHOLD = 0.5  # the share of the question's (weighted) terms a passage must cover
+CANDIDATES = 40  # passages ranked by bm25 before they are scored
 QUOTE_SENTENCES = 2
-STOPWORDS = frozenset(
-    "the and for are but not you your with this that what which who whom whose when where why how was were "
-    "has have had does did can could would should will shall may might must about into from over under than "
-    "then there their them they she her his him its our out all any some been being also just very more most "
-    "tell me please know story book chapter "
-    # the frame of a question, not its subject
-    "name named called colour color many much long old kind sort happen happened happens say said says "
-    "mr mrs miss sir lady".split()
-)
+RELATED_CREDIT = 0.7  # a related word covers a term this much
+CARRIED_CREDIT = 0.7  # a name in the passage (or sentences) before, where this one says "he"/"she"
+CONTEXT_CREDIT = 0.3  # for a sentence: a term found elsewhere in its passage
+BEFORE_CREDIT = 0.5  # a term found in the passage before (what led up to this one)
+FRAME_WEIGHT = 0.3  # a frame word ("daughter" in "which daughter") weighs this share of its rarity
+KIND_BONUS = 0.3  # a sentence holding an answer of the kind asked
 
 
 @dataclass
@@ -65,69 +73,132 @@ class Evidence:
         return bool(self.sources)
 
 
-def keywords(question: str) -> list[str]:
-    out: list[str] = []
-    for word in _WORD.findall(question.lower()):
-        if len(word) >= 3 and word not in STOPWORDS and word not in out:
-            out.append(word)
-    return out[:MAX_KEYWORDS]
+@dataclass
+class _Term:
+    """One term of the question: the stems that count as it, in full and at a discount, and its weight."""
+
+    word: str
+    own: frozenset[str]
+    near: frozenset[str]
+    weight: float
+    name: bool
+
+    def credit(self, have: set[str]) -> float:
+        if self.own & have:
+            return 1.0
+        return RELATED_CREDIT if self.near & have else 0.0
 
 
 def find_evidence(store: Store, bucket_id: str, question: str, *, limit: int = 3) -> Evidence:
     """The passages under `bucket_id` that answer `question`, with their quoted sentences."""
-    terms = keywords(question)
-    evidence = Evidence(question, terms)
-    if not terms or limit <= 0:
+    asked = analyse(question)
+    evidence = Evidence(question, asked.terms)
+    if not asked.terms or limit <= 0:
         return evidence
     blobs = store.blobs.in_bucket(bucket_id, recursive=True, schema_ids=list(TEXT_SCHEMAS))
     blob_ids = [b.id for b in blobs]
     store.passages.sync(blob_ids)
     total = store.passages.count(blob_ids)
-    where = {t: store.passages.matching(blob_ids, _term_expression(t)) for t in terms}
-    weights = {t: math.log((total + 1) / (max(1, len(found)) + 0.5)) for t, found in where.items()}
-    weight_sum = sum(weights.values()) or 1.0
-    hits = store.passages.search(blob_ids, " OR ".join(_term_expression(t) for t in terms), limit=CANDIDATES)
-
-    def covered(blob_id: str, position: int) -> float:
-        return sum(w for t, w in weights.items() if (blob_id, position) in where[t]) / weight_sum
-
-    scored = sorted(((covered(h.blob_id, h.position), h) for h in hits), key=lambda pair: -pair[0])
-    titles = {b.id: _title(store, b.id) for b in blobs}
-    for value, hit in scored[:limit]:
-        if value < THRESHOLD:
+    aliases = _aliases(store, bucket_id, asked.terms)
+    expressions = {t: " OR ".join(_prefix(w) for w in [*surface_forms(t), *aliases.get(t, [])]) for t in asked.terms}
+    terms = []
+    for word, expression in expressions.items():
+        found = len(store.passages.matching(blob_ids, expression))
+        if word in asked.frame and not found:
+            continue  # "which feast": the text names the feast, it need not say "feast"
+        rarity = math.log((total + 1) / (found + 0.5))
+        own = forms(word) | frozenset(s for alias in aliases.get(word, []) for s in stems(alias))
+        terms.append(_Term(word, own, related(word), rarity * (FRAME_WEIGHT if word in asked.frame else 1.0),
+                           word in asked.names))
+    hits = store.passages.search(blob_ids, " OR ".join(f"({e})" for e in expressions.values()), limit=CANDIDATES)
+    before = store.passages.at([(h.blob_id, h.position - 1) for h in hits if h.position > 0])
+    names = proper_names([h.text for h in hits])
+    scored = [_score(h.text, before.get((h.blob_id, h.position - 1), ""), terms, asked, names) for h in hits]
+    ranked = sorted(zip(scored, hits, strict=True), key=lambda pair: -pair[0].rank)
+    titles: dict[str, str] = {}
+    for score, hit in ranked:
+        if len(evidence.sources) >= limit:
             break
-        quote = " ".join(best_sentences(hit.text, terms, weights, QUOTE_SENTENCES))
-        evidence.sources.append(Source(hit.blob_id, titles[hit.blob_id], quote, hit.position, value))
+        if score.coverage < THRESHOLD:
+            continue
+        title = titles.setdefault(hit.blob_id, _title(store, hit.blob_id))
+        evidence.sources.append(Source(hit.blob_id, title, score.quote, hit.position, score.coverage))
         evidence.passages.append(hit.text)
     return evidence
 
 
-def _term_expression(term: str) -> str:
-    """The term as an FTS5 prefix query; the index's Porter stemmer applies to it too."""
-    return f'"{term}"*'
+def _prefix(word: str) -> str:
+    """The word as an FTS5 prefix query (the index's Porter stemmer applies to it too)."""
+    return '"' + word.replace('"', '""') + '"*'
 
 
-def stem(word: str) -> str:
-    """A rough stem for matching words within a passage: common endings off, then five letters."""
-    word = word.lower()
-    for ending in ("ing", "ed", "es", "s"):
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
-            word = word[: -len(ending)]
-            break
-    return word[:5]
+@dataclass
+class _Scored:
+    coverage: float  # the passage's weighted share of the question (decides whether it is evidence)
+    rank: float  # coverage and best sentence together (decides the order)
+    quote: str
 
 
-def best_sentences(passage: str, terms: list[str], weights: dict[str, float], count: int) -> list[str]:
-    """The passage's sentences that cover most of the question, in their order."""
+def _score(passage: str, before: str, terms: list[_Term], asked: Question, names: set[str]) -> _Scored:
+    """How well a passage (with the one before it for carried names) answers the question."""
+    total = sum(t.weight for t in terms) or 1.0
     found = sentences(" ".join(passage.split()))
+    have = [stems(s) for s in found]
+    whole = set().union(*have) if have else set()
+    earlier = stems(before)
+    speaks_of_someone = has_pronoun(passage)
 
-    def coverage(sentence: str) -> float:
-        have = {stem(w) for w in _WORD.findall(sentence)}
-        return sum(weights[t] for t in terms if stem(t) in have)
+    def passage_credit(term: _Term) -> float:
+        credit = term.credit(whole)
+        if term.name and credit < CARRIED_CREDIT and speaks_of_someone and term.own & earlier:
+            credit = CARRIED_CREDIT
+        return max(credit, BEFORE_CREDIT * term.credit(earlier))
 
-    ranked = sorted(range(len(found)), key=lambda i: -coverage(found[i]))
-    chosen = [i for i in ranked[:count] if coverage(found[i]) > 0] or ranked[:1]
-    return [found[i] for i in sorted(chosen)]
+    coverage = sum(t.weight * passage_credit(t) for t in terms) / total
+
+    def sentence_value(index: int, *, with_context: bool = True) -> float:
+        context = earlier if index < 2 else set()
+        context = context.union(*have[max(0, index - 2):index])
+        value = 0.0
+        for term in terms:
+            credit = term.credit(have[index])
+            carried = term.name and bool(term.own & context) and has_pronoun(found[index])
+            if with_context and carried and credit < CARRIED_CREDIT:
+                credit = CARRIED_CREDIT
+            if with_context and credit < CONTEXT_CREDIT and term.credit(whole):
+                credit = CONTEXT_CREDIT
+            value += term.weight * credit
+        return value / total
+
+    if not found:
+        return _Scored(coverage, coverage, "")
+    kinds = [has_kind(s, asked, names) for s in found]
+    values = [sentence_value(i) + (KIND_BONUS if kinds[i] else 0.0) for i in range(len(found))]
+    best = max(range(len(found)), key=lambda i: values[i])
+    chosen = {best}
+    if asked.kind and not kinds[best]:
+        neighbour = next((i for i in (best - 1, best + 1) if 0 <= i < len(found) and kinds[i]), None)
+        if neighbour is not None:
+            chosen.add(neighbour)
+    if len(chosen) < QUOTE_SENTENCES:  # the next best sentence, if its own words cover part of the question
+        rest = sorted((i for i in range(len(found)) if i != best), key=lambda i: -values[i])
+        chosen.update(i for i in rest[: QUOTE_SENTENCES - len(chosen)] if sentence_value(i, with_context=False) > 0)
+    quote = " ".join(found[i] for i in sorted(chosen))
+    return _Scored(coverage, (coverage + values[best]) / 2, quote)
+
+
+def _aliases(store: Store, bucket_id: str, terms: list[str]) -> dict[str, list[str]]:
+    """For each term that names one of the book's codex entries (a one-word name or alias, or
+    the first word of its name: "Elizabeth" for "Elizabeth Bennet"), the entry's other
+    one-word names ("Lizzy", "Eliza")."""
+    out: dict[str, list[str]] = {}
+    for entry in store.codex.entries(book_id_of(store.buckets.get(bucket_id))):
+        single = [n for n in entry.names if len(n.split()) == 1]
+        called = {n.lower() for n in single} | {w.lower() for w in entry.name.split()[:1]}
+        for term in terms:
+            if term in called:
+                out.setdefault(term, []).extend(n for n in single if n.lower() != term and n not in out[term])
+    return out
 
 
 CHAPTER_TYPES = frozenset({"chapter", "part", "scene"})
@@ -145,3 +216,22 @@ def _title(store: Store, blob_id: str) -> str:
 def find_sources(store: Store, bucket_id: str, question: str, *, limit: int = 3) -> list[Source]:
     """The supporting passages only (for callers that do not need the weights)."""
     return find_evidence(store, bucket_id, question, limit=limit).sources
+
+
+def quote_span(text: str, quote: str) -> tuple[int, int] | None:
+    """Where a source's quote stands in its blob's text: from the start of its first sentence to
+    the end of its last (the quote's whitespace was normalised; its sentences may skip some
+    between them). None when the text no longer has it (edited since)."""
+    quoted = sentences(quote)
+    if not quoted:
+        return None
+    first = _loose(quoted[0]).search(text)
+    if first is None:
+        return None
+    last = _loose(quoted[-1]).search(text, first.start()) if len(quoted) > 1 else first
+    return first.start(), (last or first).end()
+
+
+def _loose(sentence: str) -> re.Pattern[str]:
+    """The sentence as a pattern that takes any run of white space between its words."""
+    return re.compile(r"\s+".join(re.escape(word) for word in sentence.split()))

@@ -102,6 +102,15 @@ class Passages:
         )
         return {(r["blob_id"], int(r["position"])) for r in rows}
 
+    def at(self, places: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """The text of each (blob id, position) that exists, e.g. the passage before a hit."""
+        if not places:
+            return {}
+        wanted = " OR ".join("(blob_id = ? AND position = ?)" for _ in places)
+        rows = self.store.query(f"SELECT blob_id, position, text FROM passages_fts WHERE {wanted}",
+                                [value for place in places for value in place])
+        return {(r["blob_id"], int(r["position"])): r["text"] for r in rows}
+
     def count(self, blob_ids: list[str]) -> int:
         """How many passages these blobs have."""
         if not blob_ids:

@@ -88,9 +88,12 @@ def test_chat_reply_streams_with_sources(qtbot, window) -> None:
     reply = ask_in_chat(qtbot, chat, "Who keeps the lighthouse?")
     assert reply["sources"], "the reply should cite the draft it used"
     html = chat.view.toHtml()
-    assert "open:" in html
+    assert f"quote:{reply['id']}:0" in html
     with qtbot.waitSignal(window.editor.blob_opened, timeout=10000):
-        chat._link(__import__("PySide6.QtCore", fromlist=["QUrl"]).QUrl(f"open:{reply['sources'][0]['blob_id']}"))
+        chat._link(__import__("PySide6.QtCore", fromlist=["QUrl"]).QUrl(f"quote:{reply['id']}:0"))
+    # the chapter opens at the quote: its sentence is selected in the draft editor
+    qtbot.waitUntil(lambda: "Mara keeps the lighthouse" in window.editor.draft.editor.textCursor().selectedText(),
+                    timeout=10000)
 
 
 def _row(panel, job_id: str):

@@ -261,13 +261,13 @@ def test_stats_panel_and_writing_goals(qtbot, make_window) -> None:
     assert panel.figures["processors"].text() == "text-expansion (1)"
     assert panel.heat_map.activity and sum(panel.heat_map.activity.values()) == 2
     assert panel.goals_box.isVisible() and panel.daily.value() == 100
-    assert window.goals_label.text() == "Today 120/100 · session 0/50 · 1-day streak"
+    assert window.goals_label.text() == "Today 120/100 words · session 0/50 · 1-day streak"
     store.blobs.update_text(draft.id, " ".join(["word"] * 150))
-    qtbot.waitUntil(lambda: window.goals_label.text() == "Today 150/100 · session 30/50 · 1-day streak",
+    qtbot.waitUntil(lambda: window.goals_label.text() == "Today 150/100 words · session 30/50 · 1-day streak",
                     timeout=10000)
     panel.daily.setValue(500)
     panel.store_targets()
-    qtbot.waitUntil(lambda: window.goals_label.text() == "Today 150/500 · session 30/50 · 0-day streak",
+    qtbot.waitUntil(lambda: window.goals_label.text() == "Today 150/500 words · session 30/50 · 0-day streak",
                     timeout=10000)
     assert store.buckets.get(book.id).metadata["daily_target_words"] == 500
 

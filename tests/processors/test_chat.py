@@ -157,3 +157,31 @@ def test_a_book_question_is_answered_with_a_quote_and_one_it_never_mentions_is_r
     refused = store.blobs.data(runner.wait(job.id, 120).result_blob_id or "")
     assert refused["content"].startswith("Your project does not mention that") and refused["sources"] == []
     assert lighthouse_id  # the lighthouse note is there, and is not what the question is about
+
+
+@pytest.mark.slow
+def test_the_reply_quotes_the_sentence_that_answers_where_the_text_says_she_and_kept(
+    store: Store, runner: JobRunner
+) -> None:
+    from reyna_desktop.processors.grounded_answer import keeps_quote_order
+
+    book = store.buckets.create("The Harbour", "book")
+    chapter = store.buckets.create("Landfall", "chapter", parent_id=book.id)
+    landfall = store.blobs.create({"content": (
+        "Captain Mara Vell brought the Heron into the harbour at dawn, with salt and rope from the north.\n\n"
+        "She had been at sea for forty days. Her coat was grey with salt, but she laughed when she saw the town.\n\n"
+        "Her brother Tomas kept the lighthouse lamp on Gull Rock, and he came down the steps to meet her.")},
+        bucket_ids=[chapter.id])
+    store.blobs.create({"content": "The market sold bread and apples on Saturdays."}, bucket_ids=[book.id])
+    conversation = chat.create_conversation(store, "About the book", attached_bucket_id=book.id)
+    for question, answer in [("How many days was Mara Vell at sea?", "forty days"),
+                             ("Who keeps the lighthouse lamp?", "Tomas")]:
+        _, job = chat.send_message(store, runner, conversation.id, question)
+        done = runner.wait(job.id, 120)
+        assert done.state == "succeeded", done.error
+        data = store.blobs.data(done.result_blob_id or "")
+        assert data["sources"][0]["blob_id"] == landfall.id and answer in data["sources"][0]["snippet"]
+        assert f"> {data['sources'][0]['snippet']}\n— Landfall" in data["content"]
+        first = data["content"].split("\n\n")[0]
+        quoted = " ".join(s["snippet"] for s in data["sources"])
+        assert first.startswith("> ") or keeps_quote_order(first, quoted), first  # the model's line, if kept

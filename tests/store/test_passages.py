@@ -26,6 +26,8 @@ def test_passages_are_indexed_lazily_found_by_stem_and_reindexed_after_an_edit(s
     assert [(h.blob_id, h.position) for h in hits] == [(blob.id, 0)] and "lit the lamps" in hits[0].text
     assert store.passages.search([other.id], '"keeper"*') == []  # only the blobs asked about
     assert store.passages.matching([blob.id, other.id], '"baking"*') == {(other.id, 0)}  # porter: baking ~ baked
+    assert store.passages.at([(other.id, 0), (other.id, 1)]) == {(other.id, 0): "Bread is baked on Sundays."}
+    assert store.passages.at([]) == {}
 
     store.blobs.update(blob.id, {"content": "The keepers slept."})
     assert store.passages.sync([blob.id]) == 1
