@@ -116,11 +116,16 @@ def find_evidence(store: Store, bucket_id: str, question: str, *, limit: int = 3
     scored = [_score(h.text, before.get((h.blob_id, h.position - 1), ""), terms, asked, names) for h in hits]
     ranked = sorted(zip(scored, hits, strict=True), key=lambda pair: -pair[0].rank)
     titles: dict[str, str] = {}
+    quoted: set[str] = set()
     for score, hit in ranked:
         if len(evidence.sources) >= limit:
             break
         if score.coverage < THRESHOLD:
             continue
+        said = {" ".join(s.split()).casefold() for s in sentences(score.quote)}
+        if said & quoted:
+            continue  # a draft and its expansion share sentences: each is quoted once
+        quoted |= said
         title = titles.setdefault(hit.blob_id, _title(store, hit.blob_id))
         evidence.sources.append(Source(hit.blob_id, title, score.quote, hit.position, score.coverage))
         evidence.passages.append(hit.text)

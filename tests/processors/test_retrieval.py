@@ -79,3 +79,14 @@ def test_a_codex_alias_counts_as_the_name_the_question_uses(store: Store) -> Non
     store.codex.add(root.id, "character", "Elizabeth Bennet", aliases=["Lizzy", "Eliza"])
     evidence = find_evidence(store, root.id, question)
     assert evidence.found and evidence.sources[0].blob_id == blob.id and "bonnet" in evidence.sources[0].snippet
+
+
+def test_a_sentence_the_draft_and_its_expansion_share_is_quoted_once(store: Store) -> None:
+    root, harbour, _ = book(store)
+    chapter = store.blobs.get(harbour).bucket_ids[0]
+    store.blobs.create({"content": "She had been at sea for forty days. The nights were long and the wind was cold."
+                                   "\n\nMara Vell did not mind the cold."},
+                       bucket_ids=[chapter], processor_id="text-expansion", title="Landfall (expanded)")
+    evidence = find_evidence(store, root, "How many days was Mara Vell at sea?")
+    forty = [s for s in evidence.sources if "forty days" in s.snippet]
+    assert len(forty) == 1 and len(evidence.sources) >= 2  # the other quotes say something else
