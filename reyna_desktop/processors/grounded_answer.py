@@ -87,8 +87,12 @@ def model_line(ctx: JobContext, evidence: Evidence, codex: str = "") -> str:
 def keeps_quote_order(line: str, quoted: str) -> bool:
     """True when each two neighbouring content words of the line also stand in the quoted
     sentences in that order, at most PAIR_GAP content words apart: "It was a blue horse." is
-    not what "he wore a blue coat and rode a black horse" says, though every word is there."""
+    not what "he wore a blue coat and rode a black horse" says, though every word is there.
+    A line of one content word has no pair to check ("Mr. Bennet." to "Who has taken Netherfield
+    Park?", a name the quote holds too): it is not kept, and the quote answers alone."""
     said = _content_words(line)
+    if len(said) < 2:
+        return False
     order: dict[str, list[int]] = {}
     for index, word in enumerate(_content_words(quoted)):
         order.setdefault(word, []).append(index)

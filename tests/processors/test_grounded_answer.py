@@ -14,4 +14,6 @@ def test_a_line_that_pairs_the_quote_s_words_differently_is_not_what_the_quote_s
     assert not keeps_quote_order("It was a blue horse.", WINDOW)
     assert not keeps_quote_order("He wore a black coat.", WINDOW)
     assert not keeps_quote_order("The horse wore a coat.", WINDOW)  # the order matters
-    assert keeps_quote_order("Blue.", WINDOW)  # one word: nothing to pair
+    # One word: nothing to pair, so nothing shows it is the quote's answer ("Blue." to "What colour
+    # was the horse?" is in the quote too).
+    assert not keeps_quote_order("Blue.", WINDOW)
