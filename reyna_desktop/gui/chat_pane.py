@@ -43,6 +43,7 @@ from reyna_desktop.processors.chat import (
     set_attachment,
 )
 from reyna_desktop.processors.chat_processor import CONVERSATION_TYPES
+from reyna_desktop.processors.prompt_texts import SOURCES_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def content_html(content: str, sources: list[Any]) -> str:
     by_title = {s.get("title"): s.get("blob_id") for s in sources if isinstance(s, dict)}
     parts = []
     for block in content.split("\n\n"):
-        if block.startswith("Sources: ") and sources:
+        if block.startswith(SOURCES_LABELS) and sources:  # "Sources: ", or "来源：" in a Chinese book
             continue
         if block.startswith("> "):
             quote, _, chapter = block[2:].partition("\n— ")

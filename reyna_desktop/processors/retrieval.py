@@ -7,6 +7,9 @@ weighs most, so "the ship" in a book without ships is not covered by the sisters
 there). A passage below THRESHOLD is not evidence: with none above it, the chat says the
 project does not mention the subject. From the best passages the sentences that share most
 with the question are the quote. Chat messages and style analyses are never sources.
+
+A Chinese or Japanese question's terms come from cjk_terms.py (its runs cut with the book as
+the dictionary) and are matched in the passages' bigram index; they weigh and cover as words do.
 """
 
 from __future__ import annotations
@@ -16,8 +19,11 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from reyna_desktop.processors.cjk_terms import question_terms
 from reyna_desktop.processors.sources import TEXT_SCHEMAS
 from reyna_desktop.processors.text_chunks import sentences
+from reyna_desktop.store.passages import BIGRAMS, WORDS, PassageHit
+from reyna_desktop.store.text import bigram_expression, has_unspaced_script, split_unspaced
 
 if TYPE_CHECKING:
     from reyna_desktop.store import Store
@@ -67,7 +73,7 @@ class Evidence:
 
 def keywords(question: str) -> list[str]:
     out: list[str] = []
-    for word in _WORD.findall(question.lower()):
+    for word in _WORD.findall(split_unspaced(question.lower())[1]):  # CJK runs: cjk_terms.py
         if len(word) >= 3 and word not in STOPWORDS and word not in out:
             out.append(word)
     return out[:MAX_KEYWORDS]
@@ -77,16 +83,20 @@ def find_evidence(store: Store, bucket_id: str, question: str, *, limit: int = 3
     """The passages under `bucket_id` that answer `question`, with their quoted sentences."""
     terms = keywords(question)
     evidence = Evidence(question, terms)
-    if not terms or limit <= 0:
+    if not (terms or has_unspaced_script(question)) or limit <= 0:
         return evidence
     blobs = store.blobs.in_bucket(bucket_id, recursive=True, schema_ids=list(TEXT_SCHEMAS))
     blob_ids = [b.id for b in blobs]
     store.passages.sync(blob_ids)
+    cjk = question_terms(store, blob_ids, question)[: MAX_KEYWORDS - len(terms)]
+    terms = evidence.terms = [*terms, *cjk]
+    if not terms:
+        return evidence
     total = store.passages.count(blob_ids)
-    where = {t: store.passages.matching(blob_ids, _term_expression(t)) for t in terms}
+    where = {t: _matching(store, blob_ids, t) for t in terms}
     weights = {t: math.log((total + 1) / (max(1, len(found)) + 0.5)) for t, found in where.items()}
     weight_sum = sum(weights.values()) or 1.0
-    hits = store.passages.search(blob_ids, " OR ".join(_term_expression(t) for t in terms), limit=CANDIDATES)
+    hits = _candidates(store, blob_ids, [t for t in terms if t not in cjk], cjk)
 
     def covered(blob_id: str, position: int) -> float:
         return sum(w for t, w in weights.items() if (blob_id, position) in where[t]) / weight_sum
@@ -107,6 +117,26 @@ def _term_expression(term: str) -> str:
     return f'"{term}"*'
 
 
+def _matching(store: Store, blob_ids: list[str], term: str) -> set[tuple[str, int]]:
+    """The passages holding the term: a CJK one in the bigram index, a word in the stemmed one."""
+    if has_unspaced_script(term):
+        return store.passages.matching(blob_ids, bigram_expression(term), index=BIGRAMS)
+    return store.passages.matching(blob_ids, _term_expression(term), index=WORDS)
+
+
+def _candidates(store: Store, blob_ids: list[str], words: list[str], cjk: list[str]) -> list[PassageHit]:
+    """The passages matching any term, best (bm25) first in each index, each passage once."""
+    hits: dict[tuple[str, int], PassageHit] = {}
+    for found in (
+        store.passages.search(blob_ids, " OR ".join(_term_expression(t) for t in words), limit=CANDIDATES),
+        store.passages.search(blob_ids, " OR ".join(bigram_expression(t) for t in cjk), limit=CANDIDATES,
+                              index=BIGRAMS),
+    ):
+        for hit in found:
+            hits.setdefault((hit.blob_id, hit.position), hit)
+    return list(hits.values())
+
+
 def stem(word: str) -> str:
     """A rough stem for matching words within a passage: common endings off, then five letters."""
     word = word.lower()
@@ -123,7 +153,7 @@ def best_sentences(passage: str, terms: list[str], weights: dict[str, float], co
 
     def coverage(sentence: str) -> float:
         have = {stem(w) for w in _WORD.findall(sentence)}
-        return sum(weights[t] for t in terms if stem(t) in have)
+        return sum(weights[t] for t in terms if (t in sentence if has_unspaced_script(t) else stem(t) in have))
 
     ranked = sorted(range(len(found)), key=lambda i: -coverage(found[i]))
     chosen = [i for i in ranked[:count] if coverage(found[i]) > 0] or ranked[:1]

@@ -10,10 +10,12 @@ CountTokens = Callable[[str], int]
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # A sentence ends at . ! ? or … (and its closing quote or bracket) before white space and a
 # word that is not lower-case ("“Oh!” said she" goes on); not after a title ("Mr. Bennet")
-# or an initial ("J. Smith").
+# or an initial ("J. Smith"). In Chinese and Japanese it ends at 。！？ (and its closing
+# quote or bracket) whatever follows, since no space separates sentences there.
 _SENTENCE_END = re.compile(
     r"(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bSr\.)(?<!\bJr\.)(?<!\b[A-Z]\.)"
     r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)]))\s+(?![a-z])"
+    r"|(?:(?<=[。！？])|(?<=[。！？][”’」』）]))(?![”’」』）。！？])\s*"
 )
 
 

@@ -1,0 +1,213 @@
+"""Every fixed text the model's prompts and the chat's fixed replies use, in each language offered.
+
+One table, `TEXTS`, keyed by a language's primary code (en, zh, ja, es, fr, de): the refusal
+when the project does not mention something, the "sources" label, the lines that frame a
+chat question and an expansion page (the notes heading, the style line with each style's
+guidance and sample sentence), the request an instruction-tuned model gets, and the words
+that count as a leaked prompt label. A book in another language gets the English texts
+(`texts_for`). English styles are `expansion_styles.STYLES` itself, so the window, the CLI
+and the schema keep reading one declaration; the other languages translate every style
+(tests hold each language to the full set).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reyna_desktop.processors.expansion_styles import STYLES
+
+
+@dataclass(frozen=True)
+class StyleText:
+    label: str  # as it reads inside the style line
+    guidance: str
+    example: str  # a sample sentence in this style (never about any draft's content)
+
+
+@dataclass(frozen=True)
+class PromptTexts:
+    not_mentioned: str  # the refusal; {terms} is the question's terms joined by `term_joiner`
+    term_joiner: str
+    sources: str  # the label of the reply's last line, before the chapter titles and ids
+    ask: str  # after the passages: {question}; the model continues with its one-line answer
+    people_and_places: str  # the heading of the book's notes on an expansion page
+    codex_header: str  # the heading of the codex entries a passage names
+    style_line: str  # {label}, {guidance}, {example}
+    continue_ask: str  # for a model with a chat template: {after}, {written}
+    its_end: str  # what `after` is when the draft has no next sentence
+    labels: tuple[str, ...]  # words that, followed by a colon, are a prompt label leaking into the output
+    styles: dict[str, StyleText] = field(default_factory=dict)
+
+
+ENGLISH = PromptTexts(
+    not_mentioned="Your project does not mention that: nothing in it matches “{terms}”.",
+    term_joiner=" ",
+    sources="Sources: ",
+    ask="A reader asked: {question}\nThe answer, in one sentence taken from the text above:",
+    people_and_places="The people and places of this book:",
+    codex_header="Characters, places and things in this passage (from the author's notes):",
+    style_line="The next passage is written in a {label} manner: {guidance}. For instance: {example}",
+    continue_ask=("Continue this passage with one to three sentences that lead towards: {after}"
+                  "\nReply with the new sentences only.\n\n{written}"),
+    its_end="its end",
+    labels=("Draft", "Passage", "Text", "Summary", "Note", "Notes", "Synopsis", "Question", "Answer", "User",
+            "Assistant", "Style", "Sample"),
+    styles={s.id: StyleText(s.label.lower(), s.guidance, s.example) for s in STYLES},
+)
+
+CHINESE = PromptTexts(
+    not_mentioned="你的项目里没有提到这一点：没有任何内容与“{terms}”相符。",
+    term_joiner="、",
+    sources="来源：",
+    ask="读者问：{question}\n根据上文，用一句话回答：",
+    people_and_places="本书的人物和地点：",
+    codex_header="本段涉及的人物、地点和事物（来自作者的笔记）：",
+    style_line="下一段的风格：{label}（{guidance}）。例如：{example}",
+    continue_ask="请用一到三句话续写这段文字，引向：{after}\n只回复新写的句子。\n\n{written}",
+    its_end="全文的结尾",
+    labels=("问题", "回答", "读者问", "草稿", "段落", "摘要", "笔记", "用户", "助手", "来源", "风格"),
+    styles={
+        "creative": StyleText("富有创意", "生动的场景、具体的细节、变化的句子",
+                              "水壶在炉子上咔嗒作响，风不停地摇着那扇松动的百叶窗。"),
+        "literary": StyleText("文学", "长而匀称的句子、内心的思绪和含蓄的反讽",
+                              "最平静的时刻也是最漫长的时刻，这是一种安静的讽刺，她并没有忽略。"),
+        "descriptive": StyleText("描写", "每个地方和每个人的样子、声音和感觉",
+                                 "小巷又窄又潮，树篱被雨水压得沉甸甸的，飘着割过的青草的气味。"),
+        "concise": StyleText("简洁", "简短朴素的句子，不加修饰", "水开了。没有人起身把它从炉子上拿下来。"),
+        "dialogue": StyleText("对话", "人物说话；引号里的话，并说明是谁说的",
+                              "“你又迟到了。”门房说。“我知道。”那人回答。"),
+        "academic": StyleText("学术", "严谨、正式、准确，交代原因和后果", "这种安排的后果，首先是相当长的延误。"),
+    },
+)
+
+JAPANESE = PromptTexts(
+    not_mentioned="このプロジェクトにはその記述がありません。「{terms}」に当てはまるものは見つかりませんでした。",
+    term_joiner="・",
+    sources="出典：",
+    ask="読者の質問：{question}\n上の文章から取った一文での答え：",
+    people_and_places="この本の人物と場所：",
+    codex_header="この箇所に出てくる人物・場所・物（作者のメモより）：",
+    style_line="次の文章の文体：{label}（{guidance}）。たとえば：{example}",
+    continue_ask="この文章の続きを一文から三文で書き、次の文につなげてください：{after}\n新しい文だけを答えてください。\n\n{written}",
+    its_end="文章の終わり",
+    labels=("質問", "答え", "回答", "下書き", "要約", "メモ", "ユーザー", "アシスタント", "出典", "文体"),
+    styles={
+        "creative": StyleText("創造的", "生き生きとした場面、具体的な細部、変化のある文",
+                              "やかんがコンロの上でかたかたと鳴り、風が緩んだ雨戸をしきりに揺らしていた。"),
+        "literary": StyleText("文学的", "長く均整のとれた文、内面の思い、静かな皮肉",
+                              "いちばん穏やかな時間がいちばん長い時間でもあるというのは静かな皮肉で、彼女もそれに気づいていた。"),
+        "descriptive": StyleText("描写的", "それぞれの場所と人物の見た目、音、手触り",
+                                 "小道は狭く湿っていて、生け垣は雨に重く垂れ、刈った草の匂いがした。"),
+        "concise": StyleText("簡潔", "短く平易な文、飾りなし", "湯が沸いた。誰も火を止めに立たなかった。"),
+        "dialogue": StyleText("会話中心", "登場人物が話す。かぎかっこの台詞と話し手",
+                              "「また遅刻だね」と門番が言った。「わかっている」と返事が来た。"),
+        "academic": StyleText("学術的", "慎重で形式的かつ正確、理由と結果を述べる",
+                              "この取り決めの結果は、まず第一に、かなりの遅れであった。"),
+    },
+)
+
+SPANISH = PromptTexts(
+    not_mentioned="Tu proyecto no menciona eso: nada en él coincide con «{terms}».",
+    term_joiner=" ",
+    sources="Fuentes: ",
+    ask="Un lector preguntó: {question}\nLa respuesta, en una frase tomada del texto anterior:",
+    people_and_places="Las personas y los lugares de este libro:",
+    codex_header="Personajes, lugares y objetos de este pasaje (de las notas del autor):",
+    style_line="El siguiente pasaje está escrito de manera {label}: {guidance}. Por ejemplo: {example}",
+    continue_ask=("Continúa este pasaje con una a tres frases que lleven a: {after}"
+                  "\nResponde solo con las frases nuevas.\n\n{written}"),
+    its_end="su final",
+    labels=("Borrador", "Pasaje", "Texto", "Resumen", "Nota", "Notas", "Pregunta", "Respuesta", "Usuario",
+            "Asistente", "Fuentes", "Estilo"),
+    styles={
+        "creative": StyleText("creativa", "escenas vivas, detalles concretos, frases variadas",
+                              "La tetera traqueteaba sobre el fogón mientras el viento sacudía la contraventana "
+                              "suelta."),
+        "literary": StyleText("literaria", "frases largas y equilibradas, pensamientos íntimos e ironía callada",
+                              "Era una ironía callada, y ella no dejó de notarla, que la hora más tranquila fuera "
+                              "también la más larga."),
+        "descriptive": StyleText("descriptiva", "el aspecto, el sonido y el tacto de cada lugar y cada persona",
+                                 "El camino era estrecho y húmedo, con los setos cargados de lluvia y olor a hierba "
+                                 "recién cortada."),
+        "concise": StyleText("concisa", "frases cortas y sencillas, nada ornamental",
+                             "El agua hirvió. Nadie se levantó a apartarla del fuego."),
+        "dialogue": StyleText("dialogada", "hablan los personajes; frases entre comillas con quién las dice",
+                              "—Otra vez llegas tarde —dijo el portero. —Lo sé —fue la respuesta."),
+        "academic": StyleText("académica", "mesurada, formal y exacta, con causas y consecuencias",
+                              "La consecuencia de este acuerdo fue, en primer lugar, un retraso considerable."),
+    },
+)
+
+FRENCH = PromptTexts(
+    not_mentioned="Votre projet n’en parle pas : rien n’y correspond à « {terms} ».",
+    term_joiner=" ",
+    sources="Sources : ",
+    ask="Un lecteur a demandé : {question}\nLa réponse, en une phrase tirée du texte ci-dessus :",
+    people_and_places="Les personnages et les lieux de ce livre :",
+    codex_header="Personnages, lieux et objets de ce passage (d’après les notes de l’auteur) :",
+    style_line="Le passage suivant est écrit de manière {label} : {guidance}. Par exemple : {example}",
+    continue_ask=("Continuez ce passage avec une à trois phrases qui mènent à : {after}"
+                  "\nRépondez seulement avec les nouvelles phrases.\n\n{written}"),
+    its_end="sa fin",
+    labels=("Brouillon", "Passage", "Texte", "Résumé", "Note", "Notes", "Question", "Réponse", "Utilisateur",
+            "Assistant", "Sources", "Style"),
+    styles={
+        "creative": StyleText("créative", "scènes vivantes, détails concrets, phrases variées",
+                              "La bouilloire cliquetait sur le poêle tandis que le vent tourmentait le volet mal "
+                              "fixé."),
+        "literary": StyleText("littéraire", "phrases longues et équilibrées, pensées intérieures et ironie discrète",
+                              "C’était une ironie discrète, qu’elle ne manqua pas de remarquer, que l’heure la plus "
+                              "calme fût aussi la plus longue."),
+        "descriptive": StyleText("descriptive", "l’aspect, le son et le toucher de chaque lieu et de chaque personne",
+                                 "Le chemin était étroit et humide, ses haies lourdes de pluie et de l’odeur de "
+                                 "l’herbe coupée."),
+        "concise": StyleText("concise", "phrases courtes et simples, sans ornement",
+                             "L’eau bouillit. Personne ne bougea pour retirer la bouilloire du feu."),
+        "dialogue": StyleText("dialoguée", "les personnages parlent ; répliques entre guillemets, avec qui les dit",
+                              "« Vous êtes encore en retard », dit le portier. « Je sais », répondit-on."),
+        "academic": StyleText("académique", "mesurée, formelle et exacte, avec causes et conséquences",
+                              "La conséquence de cet arrangement fut, en premier lieu, un retard considérable."),
+    },
+)
+
+GERMAN = PromptTexts(
+    not_mentioned="Dein Projekt erwähnt das nicht: nichts darin passt zu „{terms}“.",
+    term_joiner=" ",
+    sources="Quellen: ",
+    ask="Ein Leser fragte: {question}\nDie Antwort, in einem Satz aus dem Text oben:",
+    people_and_places="Die Personen und Orte dieses Buches:",
+    codex_header="Figuren, Orte und Dinge in diesem Abschnitt (aus den Notizen des Autors):",
+    style_line="Der nächste Abschnitt ist {label} geschrieben: {guidance}. Zum Beispiel: {example}",
+    continue_ask=("Setze diesen Abschnitt mit ein bis drei Sätzen fort, die hinführen zu: {after}"
+                  "\nAntworte nur mit den neuen Sätzen.\n\n{written}"),
+    its_end="seinem Ende",
+    labels=("Entwurf", "Abschnitt", "Text", "Zusammenfassung", "Notiz", "Notizen", "Frage", "Antwort", "Benutzer",
+            "Assistent", "Quellen", "Stil"),
+    styles={
+        "creative": StyleText("kreativ", "lebendige Szenen, konkrete Einzelheiten, abwechslungsreiche Sätze",
+                              "Der Kessel klapperte auf dem Herd, während der Wind am losen Fensterladen rüttelte."),
+        "literary": StyleText("literarisch", "lange, ausgewogene Sätze, innere Gedanken und leise Ironie",
+                              "Es war eine leise Ironie, die ihr nicht entging, dass die ruhigste Stunde auch die "
+                              "längste war."),
+        "descriptive": StyleText("beschreibend", "wie jeder Ort und jede Person aussieht, klingt und sich anfühlt",
+                                 "Der Weg war schmal und feucht, die Hecken schwer vom Regen und vom Geruch gemähten "
+                                 "Grases."),
+        "concise": StyleText("knapp", "kurze, schlichte Sätze, nichts Schmückendes",
+                             "Das Wasser kochte. Niemand stand auf, um den Kessel vom Herd zu nehmen."),
+        "dialogue": StyleText("in Dialogen", "die Figuren sprechen; Sätze in Anführungszeichen und wer sie sagt",
+                              "„Sie kommen schon wieder zu spät“, sagte der Pförtner. „Ich weiß“, kam die Antwort."),
+        "academic": StyleText("akademisch", "gemessen, förmlich und genau, mit Gründen und Folgen",
+                              "Die Folge dieser Regelung war zunächst eine beträchtliche Verzögerung."),
+    },
+)
+
+TEXTS: dict[str, PromptTexts] = {"en": ENGLISH, "zh": CHINESE, "ja": JAPANESE, "es": SPANISH, "fr": FRENCH,
+                                 "de": GERMAN}
+# Every language's style samples: an expansion must not copy any of them (expansion_checks.copied_from).
+STYLE_SAMPLES: tuple[str, ...] = tuple(s.example for texts in TEXTS.values() for s in texts.styles.values())
+SOURCES_LABELS: tuple[str, ...] = tuple(dict.fromkeys(texts.sources for texts in TEXTS.values()))
+
+
+def texts_for(language: str) -> PromptTexts:
+    """The texts for a language key (processors/language.py `prompt_language`); English for one not offered."""
+    return TEXTS.get(language, ENGLISH)
