@@ -66,6 +66,10 @@ class Gap:
     written: str  # the passage so far (for the repeat rule)
     borrowed: tuple[str, ...] = SAMPLES  # texts in the prompt it must not copy (samples, chapter, notes)
     texts: PromptTexts = ENGLISH  # the book's language's fixed texts (for a model with a chat template)
+    # Where a candidate stops. A small model writes Chinese as one-sentence paragraphs, most
+    # often starting with a blank line, so a CJK gap is not stopped at a newline: its leading
+    # complete lines are read instead (leading_sentences).
+    stop: tuple[str, ...] = ("\n",)
 
 
 class TextExpansion(Processor):
@@ -162,13 +166,14 @@ class TextExpansion(Processor):
         gap_words = max(6, round((ratio - 1) * word_count(section) / len(skeleton)))
         header = page_header(around, chosen, previous, texts)
         borrowed = (*SAMPLES, around.neighbourhood, around.notes, previous)
+        stop = () if lang.cjk_share(section) > 0.5 else ("\n",)
         written = ""
         for k, sentence in enumerate(skeleton):
             ctx.partial(lang.join(written, sentence)[len(written):])
             written = lang.join(written, sentence)
             after = skeleton[k + 1] if k + 1 < len(skeleton) else None
             gap = Gap(prompt=f"{header}{written}", before=sentence, after=after, words=gap_words,
-                      written=written, borrowed=borrowed, texts=texts)
+                      written=written, borrowed=borrowed, texts=texts, stop=stop)
             text = self._write_gap(ctx, gap, candidates, known, seed=k)
             if text:
                 ctx.partial(lang.join(written, text)[len(written):])
@@ -202,10 +207,10 @@ class TextExpansion(Processor):
         try:
             if ctx.llm.has_chat_template:
                 ask = gap.texts.continue_ask.format(after=gap.after or gap.texts.its_end, written=gap.written)
-                raw = ctx.chat([{"role": "user", "content": ask}], max_tokens=max_tokens, stop=["\n"],
+                raw = ctx.chat([{"role": "user", "content": ask}], max_tokens=max_tokens, stop=gap.stop,
                                **sampling).text
             else:
-                raw = ctx.generate(prompt, max_tokens=max_tokens, stop=["\n"], stream=False, **sampling).text
+                raw = ctx.generate(prompt, max_tokens=max_tokens, stop=gap.stop, stream=False, **sampling).text
         except ProcessorError:  # the model had nothing to add here
             return ""
         return keep_good_sentences(raw, gap, missing, known)
@@ -242,7 +247,7 @@ def page_header(around: DraftContext, chosen: Style, previous: str, texts: Promp
 def keep_good_sentences(raw: str, gap: Gap, missing: int, known: set[str]) -> str:
     """The candidate's complete sentences up to the first that breaks a rule, about `missing` words long."""
     kept: list[str] = []
-    found = sentences(lang.flatten(raw))
+    found = sentences(leading_sentences(raw))
     if found and not lang.ends_sentence(found[-1]):
         found = found[:-1]  # cut off mid-sentence
     written = gap.written
@@ -258,6 +263,19 @@ def keep_good_sentences(raw: str, gap: Gap, missing: int, known: set[str]) -> st
         if word_count(lang.join_all(kept)) >= missing:
             break
     return lang.join_all(kept)
+
+
+def leading_sentences(raw: str) -> str:
+    """The raw text's first lines, on one line, up to the first that does not end a sentence (a
+    heading, a list, a cut-off line), blank lines skipped."""
+    kept: list[str] = []
+    for line in raw.split("\n"):
+        if not line.strip():
+            continue
+        kept.append(line)
+        if not lang.ends_sentence(line):
+            break
+    return lang.flatten("\n".join(kept))
 
 
 def score(text: str, gap: Gap, missing: int) -> float:
