@@ -3,8 +3,9 @@
 One table, `TEXTS`, keyed by a language's primary code (en, zh, ja, es, fr, de): the refusal
 when the project does not mention something, the "sources" label, the lines that frame a
 chat question and an expansion page (the notes heading, the style line with each style's
-guidance and sample sentence), the request an instruction-tuned model gets, and the words
-that count as a leaked prompt label. A book in another language gets the English texts
+guidance and sample sentence), the summary prompt (its task line, labels and two worked
+examples), the requests an instruction-tuned model gets, and the words that count as a
+leaked prompt label. A book in another language gets the English texts
 (`texts_for`). English styles are `expansion_styles.STYLES` itself, so the window, the CLI
 and the schema keep reading one declaration; the other languages translate every style
 (tests hold each language to the full set).
@@ -36,6 +37,11 @@ class PromptTexts:
     continue_ask: str  # for a model with a chat template: {after}, {written}
     its_end: str  # what `after` is when the draft has no next sentence
     labels: tuple[str, ...]  # words that, followed by a colon, are a prompt label leaking into the output
+    summary_task: str  # the first line of the few-shot summary prompt
+    text_label: str  # "Text:" before each text to summarise ...
+    summary_label: str  # ... and "Summary:" before its summary
+    summary_examples: tuple[tuple[str, str], ...]  # (text, summary): a narrated scene and a dialogue
+    summarise_ask: str  # for a model with a chat template: {text}
     styles: dict[str, StyleText] = field(default_factory=dict)
 
 
@@ -52,6 +58,18 @@ ENGLISH = PromptTexts(
     its_end="its end",
     labels=("Draft", "Passage", "Text", "Summary", "Note", "Notes", "Synopsis", "Question", "Answer", "User",
             "Assistant", "Style", "Sample"),
+    summary_task="Each text is followed by a short summary of what happens.",
+    text_label="Text:",
+    summary_label="Summary:",
+    summary_examples=(
+        ("The storm came in from the sea at night. Anna closed the shutters and sat with her brother by the fire "
+         "until morning, when the fishing boats were found broken on the rocks below the harbour.",
+         "A night storm wrecks the village boats while Anna and her brother shelter at home."),
+        ('"Give me the key," said Tom. "Never," Ruth answered, and threw it into the river. Tom watched it sink '
+         "and walked away without a word.",
+         "Ruth refuses to give Tom the key and throws it into the river."),
+    ),
+    summarise_ask="Summarise what happens in this text in a few sentences:\n\n{text}",
     styles={s.id: StyleText(s.label.lower(), s.guidance, s.example) for s in STYLES},
 )
 
@@ -65,7 +83,17 @@ CHINESE = PromptTexts(
     style_line="下一段的风格：{label}（{guidance}）。例如：{example}",
     continue_ask="请用一到三句话续写这段文字，引向：{after}\n只回复新写的句子。\n\n{written}",
     its_end="全文的结尾",
-    labels=("问题", "回答", "读者问", "草稿", "段落", "摘要", "笔记", "用户", "助手", "来源", "风格"),
+    labels=("问题", "回答", "读者问", "草稿", "段落", "摘要", "笔记", "用户", "助手", "来源", "风格", "原文", "概要"),
+    summary_task="每段原文后面都有一句简短的概要，说明发生了什么。",
+    text_label="原文：",
+    summary_label="概要：",
+    summary_examples=(
+        ("夜里，风暴从海上袭来。安娜关上百叶窗，和弟弟在炉火边一直坐到天亮。早上，人们发现渔船都在港口下面的礁石上撞碎了。",
+         "一场夜间风暴毁了村里的渔船，安娜和弟弟在家中躲避。"),
+        ("“把钥匙给我。”汤姆说。“休想。”露丝回答，把钥匙扔进了河里。汤姆看着它沉下去，一言不发地走开了。",
+         "露丝不肯把钥匙交给汤姆，把它扔进了河里。"),
+    ),
+    summarise_ask="请用几句话概括这段文字里发生了什么：\n\n{text}",
     styles={
         "creative": StyleText("富有创意", "生动的场景、具体的细节、变化的句子",
                               "水壶在炉子上咔嗒作响，风不停地摇着那扇松动的百叶窗。"),
@@ -90,7 +118,18 @@ JAPANESE = PromptTexts(
     style_line="次の文章の文体：{label}（{guidance}）。たとえば：{example}",
     continue_ask="この文章の続きを一文から三文で書き、次の文につなげてください：{after}\n新しい文だけを答えてください。\n\n{written}",
     its_end="文章の終わり",
-    labels=("質問", "答え", "回答", "下書き", "要約", "メモ", "ユーザー", "アシスタント", "出典", "文体"),
+    labels=("質問", "答え", "回答", "下書き", "要約", "メモ", "ユーザー", "アシスタント", "出典", "文体", "本文"),
+    summary_task="それぞれの本文の後に、何が起きたかの短い要約が続く。",
+    text_label="本文：",
+    summary_label="要約：",
+    summary_examples=(
+        ("夜、嵐が海からやって来た。アンナは雨戸を閉め、朝まで弟と火のそばに座っていた。朝になると、漁船はみな港の下の岩に"
+         "打ち砕かれていた。",
+         "夜の嵐が村の漁船を壊し、アンナと弟は家で身を守る。"),
+        ("「鍵をよこせ」とトムが言った。「いやよ」とルースは答え、鍵を川に投げ込んだ。トムは鍵が沈むのを見届け、黙って立ち去った。",
+         "ルースはトムに鍵を渡すのを拒み、川に投げ捨てる。"),
+    ),
+    summarise_ask="この文章で何が起きたかを数文で要約してください：\n\n{text}",
     styles={
         "creative": StyleText("創造的", "生き生きとした場面、具体的な細部、変化のある文",
                               "やかんがコンロの上でかたかたと鳴り、風が緩んだ雨戸をしきりに揺らしていた。"),
@@ -119,6 +158,18 @@ SPANISH = PromptTexts(
     its_end="su final",
     labels=("Borrador", "Pasaje", "Texto", "Resumen", "Nota", "Notas", "Pregunta", "Respuesta", "Usuario",
             "Asistente", "Fuentes", "Estilo"),
+    summary_task="Cada texto va seguido de un breve resumen de lo que ocurre.",
+    text_label="Texto:",
+    summary_label="Resumen:",
+    summary_examples=(
+        ("La tormenta llegó del mar por la noche. Ana cerró las contraventanas y se quedó con su hermano junto al "
+         "fuego hasta la mañana, cuando encontraron las barcas de pesca rotas en las rocas bajo el puerto.",
+         "Una tormenta nocturna destroza las barcas del pueblo mientras Ana y su hermano se refugian en casa."),
+        ("—Dame la llave —dijo Tomás. —Nunca —respondió Rut, y la tiró al río. Tomás la vio hundirse y se marchó "
+         "sin decir palabra.",
+         "Rut se niega a dar la llave a Tomás y la tira al río."),
+    ),
+    summarise_ask="Resume en pocas frases lo que ocurre en este texto:\n\n{text}",
     styles={
         "creative": StyleText("creativa", "escenas vivas, detalles concretos, frases variadas",
                               "La tetera traqueteaba sobre el fogón mientras el viento sacudía la contraventana "
@@ -151,6 +202,18 @@ FRENCH = PromptTexts(
     its_end="sa fin",
     labels=("Brouillon", "Passage", "Texte", "Résumé", "Note", "Notes", "Question", "Réponse", "Utilisateur",
             "Assistant", "Sources", "Style"),
+    summary_task="Chaque texte est suivi d’un bref résumé de ce qui s’y passe.",
+    text_label="Texte :",
+    summary_label="Résumé :",
+    summary_examples=(
+        ("La tempête arriva de la mer pendant la nuit. Anna ferma les volets et resta près du feu avec son frère "
+         "jusqu’au matin, quand on trouva les barques de pêche brisées sur les rochers sous le port.",
+         "Une tempête nocturne brise les barques du village pendant qu’Anna et son frère s’abritent chez eux."),
+        ("« Donne-moi la clé », dit Tom. « Jamais », répondit Ruth, et elle la jeta dans la rivière. Tom la "
+         "regarda couler et s’en alla sans un mot.",
+         "Ruth refuse de donner la clé à Tom et la jette dans la rivière."),
+    ),
+    summarise_ask="Résumez en quelques phrases ce qui se passe dans ce texte :\n\n{text}",
     styles={
         "creative": StyleText("créative", "scènes vivantes, détails concrets, phrases variées",
                               "La bouilloire cliquetait sur le poêle tandis que le vent tourmentait le volet mal "
@@ -183,6 +246,18 @@ GERMAN = PromptTexts(
     its_end="seinem Ende",
     labels=("Entwurf", "Abschnitt", "Text", "Zusammenfassung", "Notiz", "Notizen", "Frage", "Antwort", "Benutzer",
             "Assistent", "Quellen", "Stil"),
+    summary_task="Auf jeden Text folgt eine kurze Zusammenfassung dessen, was geschieht.",
+    text_label="Text:",
+    summary_label="Zusammenfassung:",
+    summary_examples=(
+        ("In der Nacht zog der Sturm vom Meer herauf. Anna schloss die Fensterläden und saß mit ihrem Bruder bis "
+         "zum Morgen am Feuer; dann fand man die Fischerboote zerschellt an den Felsen unter dem Hafen.",
+         "Ein nächtlicher Sturm zerstört die Boote des Dorfes, während Anna und ihr Bruder zu Hause Schutz suchen."),
+        ("„Gib mir den Schlüssel“, sagte Tom. „Niemals“, antwortete Ruth und warf ihn in den Fluss. Tom sah ihn "
+         "sinken und ging wortlos davon.",
+         "Ruth weigert sich, Tom den Schlüssel zu geben, und wirft ihn in den Fluss."),
+    ),
+    summarise_ask="Fasse in ein paar Sätzen zusammen, was in diesem Text geschieht:\n\n{text}",
     styles={
         "creative": StyleText("kreativ", "lebendige Szenen, konkrete Einzelheiten, abwechslungsreiche Sätze",
                               "Der Kessel klapperte auf dem Herd, während der Wind am losen Fensterladen rüttelte."),

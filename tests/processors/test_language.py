@@ -20,6 +20,7 @@ from reyna_desktop.processors.language import cjk_share, content_bigrams, ends_s
 from reyna_desktop.processors.prompt_texts import CHINESE, ENGLISH, SPANISH, TEXTS, texts_for
 from reyna_desktop.processors.retrieval import find_evidence
 from reyna_desktop.processors.runner import JobRunner
+from reyna_desktop.processors.summarizer import invented_names, summary_prompt
 from reyna_desktop.processors.text_chunks import sentences
 from reyna_desktop.store import Store
 from tests.llm.helpers import llm_settings, model_path, runner
@@ -131,6 +132,15 @@ def test_a_chinese_question_finds_its_passage_and_one_the_book_lacks_finds_none(
     assert not find_evidence(store, ids["book"], "孙悟空住在哪座山上？").found
 
 
+def test_a_chinese_summary_prompt_is_chinese_and_copying_its_example_counts_as_invented() -> None:
+    prompt = summary_prompt(ENTRY_THREE, CHINESE)
+    assert prompt.startswith(CHINESE.summary_task) and prompt.endswith("\n概要：")
+    assert "Text:" not in prompt and "Summary" not in prompt and "原文：晚上总是睡不着。" in prompt
+    assert summary_prompt("The storm.").endswith("Text: The storm.\nSummary:")  # English as before
+    assert invented_names("安娜把我拖回家中。", ENTRY_THREE, CHINESE) == ["安娜"]  # the example's name
+    assert invented_names("陈老五把我拖回家中。", ENTRY_THREE, CHINESE) == []
+
+
 # -- with the real model -------------------------------------------------------------------------
 
 @pytest.mark.slow
@@ -183,3 +193,12 @@ def test_a_spanish_books_refusal_is_in_spanish(store: Store, runner: JobRunner) 
     assert done.state == "succeeded", done.error
     content = str(store.blobs.data(done.result_blob_id or "")["content"])
     assert content.startswith(SPANISH.not_mentioned.split(":")[0]) and "«" in content, content
+
+
+@pytest.mark.slow
+def test_a_chinese_chapter_is_summarised_in_chinese(store: Store, runner: JobRunner) -> None:
+    ids = chinese_book(store)
+    job = runner.wait(runner.submit("summarizer", {"blob_id": ids["entry_three"]}, {"max_tokens": 60}).id, 300)
+    assert job.state == "succeeded", job.error
+    summary = str(store.blobs.data(job.result_blob_id or "")["summary"])
+    assert summary and cjk_share(summary) >= 0.8, summary
