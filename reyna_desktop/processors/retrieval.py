@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reyna_desktop.processors.cjk_terms import question_terms
+from reyna_desktop.processors.language import join_all
 from reyna_desktop.processors.sources import TEXT_SCHEMAS
 from reyna_desktop.processors.text_chunks import sentences
 from reyna_desktop.store.passages import BIGRAMS, WORDS, PassageHit
@@ -106,7 +107,7 @@ def find_evidence(store: Store, bucket_id: str, question: str, *, limit: int = 3
     for value, hit in scored[:limit]:
         if value < THRESHOLD:
             break
-        quote = " ".join(best_sentences(hit.text, terms, weights, QUOTE_SENTENCES))
+        quote = join_all(best_sentences(hit.text, terms, weights, QUOTE_SENTENCES))
         evidence.sources.append(Source(hit.blob_id, titles[hit.blob_id], quote, hit.position, value))
         evidence.passages.append(hit.text)
     return evidence

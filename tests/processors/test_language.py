@@ -83,6 +83,9 @@ def test_chinese_and_japanese_sentences_end_at_their_own_stops() -> None:
     assert sentences(text) == [
         "今天晚上，很好的月光。", "我不见他，已是三十多年；今天见了。", "忍不住大声说，“你告诉我！”", "他们可就跑了。"]
     assert sentences("吾輩は猫である。名前はまだ無い。") == ["吾輩は猫である。", "名前はまだ無い。"]
+    quoted = "嘴里说道，“老子呀！我要咬你几口才出气！”他眼睛却看着我。「また遅刻だね。」と言った。"
+    assert sentences(quoted) == [
+        "嘴里说道，“老子呀！我要咬你几口才出气！”", "他眼睛却看着我。", "「また遅刻だね。」と言った。"]
     assert sentences("“Oh!” said she. Mr. Bennet left.") == ["“Oh!” said she.", "Mr. Bennet left."]  # unchanged
     assert ends_sentence("他们可就跑了。") and ends_sentence("“你告诉我！”") and not ends_sentence("我便从头直冷到")
 
