@@ -35,7 +35,7 @@ def sentences(text: str) -> list[str]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         piece = text[start:match.start()]
-        if piece.rstrip("”’」』）")[-1:] in "。！？" and _open_quote(piece):
+        if piece.rstrip("”’」』）")[-1:] in "。！？" and has_open_quote(piece):
             continue
         found.append(piece.strip())
         start = match.end()
@@ -43,7 +43,8 @@ def sentences(text: str) -> list[str]:
     return [s for s in found if s]
 
 
-def _open_quote(piece: str) -> bool:
+def has_open_quote(piece: str) -> bool:
+    """Whether a curly or CJK quotation opened in the text is not closed in it."""
     return any(piece.count(opening) > piece.count(closing) for opening, closing in _QUOTE_PAIRS)
 
 

@@ -34,7 +34,7 @@ from reyna_desktop.processors.book_context import DraftContext, draft_context
 from reyna_desktop.processors.expansion_styles import DEFAULT_STYLE, STYLE_IDS, STYLES, Style, style
 from reyna_desktop.processors.prompt_texts import ENGLISH, STYLE_SAMPLES, PromptTexts, texts_for
 from reyna_desktop.processors.style_metrics import analyze
-from reyna_desktop.processors.text_chunks import paragraphs, sentences, split_to_fit
+from reyna_desktop.processors.text_chunks import has_open_quote, paragraphs, sentences, split_to_fit
 from reyna_desktop.store.text import word_count
 
 MIN_WORDS = 10
@@ -250,6 +250,8 @@ def keep_good_sentences(raw: str, gap: Gap, missing: int, known: set[str]) -> st
     found = sentences(leading_sentences(raw))
     if found and not lang.ends_sentence(found[-1]):
         found = found[:-1]  # cut off mid-sentence
+    if found and lang.cjk_share(found[-1]) > 0.5 and has_open_quote(found[-1]):
+        found = found[:-1]  # a quotation left open: the draft's next sentence would land inside it
     written = gap.written
     for sentence in found:
         if (checks.has_label(sentence) or checks.copied_from(sentence, gap.borrowed, allowed=gap.written)

@@ -21,7 +21,7 @@ from reyna_desktop.processors.prompt_texts import CHINESE, ENGLISH, SPANISH, TEX
 from reyna_desktop.processors.retrieval import find_evidence
 from reyna_desktop.processors.runner import JobRunner
 from reyna_desktop.processors.summarizer import invented_names, summary_prompt
-from reyna_desktop.processors.text_chunks import sentences
+from reyna_desktop.processors.text_chunks import has_open_quote, sentences
 from reyna_desktop.store import Store
 from tests.llm.helpers import llm_settings, model_path, runner
 from tests.processors.test_expansion_quality import in_order
@@ -87,6 +87,7 @@ def test_chinese_and_japanese_sentences_end_at_their_own_stops() -> None:
     assert sentences(quoted) == [
         "嘴里说道，“老子呀！我要咬你几口才出气！”", "他眼睛却看着我。", "「また遅刻だね。」と言った。"]
     assert sentences("“Oh!” said she. Mr. Bennet left.") == ["“Oh!” said she.", "Mr. Bennet left."]  # unchanged
+    assert has_open_quote("我大声打着哈欠：“你别上我家。") and not has_open_quote("“你告诉我！”他们可就跑了。")
     assert ends_sentence("他们可就跑了。") and ends_sentence("“你告诉我！”") and not ends_sentence("我便从头直冷到")
 
 
