@@ -69,10 +69,12 @@ def model_line(ctx: JobContext, evidence: Evidence, codex: str = "", texts: Prom
     prompt = f"{passages}\n\n{texts.ask.format(question=evidence.question.strip())}"
     sampling = {} if "temperature" in ctx.params else {"temperature": ANSWER_TEMPERATURE}
     try:
-        raw = ctx.generate(prompt, max_tokens=ANSWER_TOKENS, stop=["\n"], stream=False, **sampling).text
+        raw = ctx.generate(prompt, max_tokens=ANSWER_TOKENS, stop=lang.line_stop(evidence.question), stream=False,
+                           **sampling).text
     except ProcessorError:  # the model had nothing to say: the quote alone is the answer
         return ""
-    line = lang.flatten(raw).strip(" \"“”「」")
+    first = next((text for text in raw.split("\n") if text.strip()), "")  # a Chinese answer starts on a new line
+    line = lang.flatten(first).strip(" \"“”「」")
     if not line:
         return ""
     quoted = " ".join(s.snippet for s in evidence.sources)

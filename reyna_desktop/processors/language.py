@@ -110,3 +110,23 @@ def content_bigrams(text: str) -> set[str]:
                 found.add(pair)
     return found
 
+
+
+def leading_sentences(raw: str) -> str:
+    """A completion's first lines, on one line, up to the first that does not end a sentence (a
+    heading, a list, a cut-off line), blank lines skipped. A small model starts Chinese after a
+    blank line and writes one sentence a line, so a CJK completion is not stopped at a newline
+    but read this way."""
+    kept: list[str] = []
+    for line in raw.split("\n"):
+        if not line.strip():
+            continue
+        kept.append(line)
+        if not ends_sentence(line):
+            break
+    return flatten("\n".join(kept))
+
+
+def line_stop(text: str) -> tuple[str, ...]:
+    """The stop for a completion that continues `text`: a newline, except after CJK text (see leading_sentences)."""
+    return () if cjk_share(text) > 0.5 else ("\n",)

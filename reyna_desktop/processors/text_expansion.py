@@ -68,7 +68,7 @@ class Gap:
     texts: PromptTexts = ENGLISH  # the book's language's fixed texts (for a model with a chat template)
     # Where a candidate stops. A small model writes Chinese as one-sentence paragraphs, most
     # often starting with a blank line, so a CJK gap is not stopped at a newline: its leading
-    # complete lines are read instead (leading_sentences).
+    # complete lines are read instead (language.leading_sentences).
     stop: tuple[str, ...] = ("\n",)
 
 
@@ -166,7 +166,7 @@ class TextExpansion(Processor):
         gap_words = max(6, round((ratio - 1) * word_count(section) / len(skeleton)))
         header = page_header(around, chosen, previous, texts)
         borrowed = (*SAMPLES, around.neighbourhood, around.notes, previous)
-        stop = () if lang.cjk_share(section) > 0.5 else ("\n",)
+        stop = lang.line_stop(section)
         written = ""
         for k, sentence in enumerate(skeleton):
             ctx.partial(lang.join(written, sentence)[len(written):])
@@ -247,7 +247,7 @@ def page_header(around: DraftContext, chosen: Style, previous: str, texts: Promp
 def keep_good_sentences(raw: str, gap: Gap, missing: int, known: set[str]) -> str:
     """The candidate's complete sentences up to the first that breaks a rule, about `missing` words long."""
     kept: list[str] = []
-    found = sentences(leading_sentences(raw))
+    found = sentences(lang.leading_sentences(raw))
     if found and not lang.ends_sentence(found[-1]):
         found = found[:-1]  # cut off mid-sentence
     if found and lang.cjk_share(found[-1]) > 0.5 and has_open_quote(found[-1]):
@@ -265,19 +265,6 @@ def keep_good_sentences(raw: str, gap: Gap, missing: int, known: set[str]) -> st
         if word_count(lang.join_all(kept)) >= missing:
             break
     return lang.join_all(kept)
-
-
-def leading_sentences(raw: str) -> str:
-    """The raw text's first lines, on one line, up to the first that does not end a sentence (a
-    heading, a list, a cut-off line), blank lines skipped."""
-    kept: list[str] = []
-    for line in raw.split("\n"):
-        if not line.strip():
-            continue
-        kept.append(line)
-        if not lang.ends_sentence(line):
-            break
-    return lang.flatten("\n".join(kept))
 
 
 def score(text: str, gap: Gap, missing: int) -> float:
