@@ -14,7 +14,7 @@ import pytest
 from reyna_desktop.book_language import bucket_language
 from reyna_desktop.processors import chat
 from reyna_desktop.processors import expansion_checks as checks
-from reyna_desktop.processors.cjk_terms import question_runs, segment
+from reyna_desktop.processors.cjk_terms import question_runs, question_terms, segment
 from reyna_desktop.processors.expansion_styles import STYLE_IDS
 from reyna_desktop.processors.language import cjk_share, content_bigrams, ends_sentence, flatten, join, prompt_language
 from reyna_desktop.processors.prompt_texts import CHINESE, ENGLISH, SPANISH, TEXTS, texts_for
@@ -124,6 +124,7 @@ def test_a_chinese_question_is_cut_into_the_books_own_words() -> None:
     assert segment("赵家的狗", occurs) == ["赵家的狗"]
     assert segment("孙悟空看我", occurs) == ["孙悟空", "看我"]  # unknown characters stay one term
     assert segment("早上出门", occurs) == ["早上", "出门"]
+    assert segment("我大声说", lambda piece: piece in "我大哥说大声说") == ["我", "大声说"]  # from the right
 
 
 def test_a_chinese_question_finds_its_passage_and_one_the_book_lacks_finds_none(store: Store) -> None:
@@ -134,6 +135,7 @@ def test_a_chinese_question_finds_its_passage_and_one_the_book_lacks_finds_none(
     dog = find_evidence(store, ids["book"], "赵家的狗看了我几眼？")
     assert [s.blob_id for s in dog.sources][:1] == [ids["opening"]]
     assert not find_evidence(store, ids["book"], "孙悟空住在哪座山上？").found
+    assert question_terms(store, [ids["opening"], ids["entry_three"]], "赵家的狗看了我几眼？") == ["赵家的狗", "眼"]
 
 
 def test_a_chinese_summary_prompt_is_chinese_and_copying_its_example_counts_as_invented() -> None:
