@@ -30,6 +30,7 @@ from reyna_desktop.processors.base import ProcessorError
 from reyna_desktop.processors.codex_context import codex_context
 from reyna_desktop.processors.prompt_texts import ENGLISH, PromptTexts, texts_for
 from reyna_desktop.processors.retrieval import Evidence, Source, find_evidence
+from reyna_desktop.processors.text_chunks import quotes_balanced
 
 if TYPE_CHECKING:
     from reyna_desktop.processors.base import JobContext
@@ -82,10 +83,17 @@ def model_line(ctx: JobContext, evidence: Evidence, codex: str = "", texts: Prom
     supported = len(words & checks.content_stems(quoted)) / len(words) if words else 0.0
     adds = words - checks.content_stems(evidence.question)  # "Mrs. Bennet." to "Who told Mrs. Bennet?" adds nothing
     names = checks.new_names(line, checks.known_words(quoted, evidence.question))
-    if supported < SUPPORTED or not adds or names or checks.has_label(line):
+    cjk = lang.cjk_share(evidence.question) > 0.5  # the names rule has nothing to go on there: this instead
+    if supported < SUPPORTED or not adds or names or checks.has_label(line) or (cjk and not whole_sentences(line)):
         return ""
     ctx.partial(line)
     return line
+
+
+def whole_sentences(line: str) -> bool:
+    """One or more whole sentences: ending as a sentence ends, quotations closed, no markup
+    (asked of an answer to a Chinese or Japanese question)."""
+    return lang.ends_sentence(line) and quotes_balanced(line) and "<" not in line
 
 
 def _unique(sources: list[Source]) -> list[Source]:

@@ -43,6 +43,11 @@ def sentences(text: str) -> list[str]:
     return [s for s in found if s]
 
 
+def quotes_balanced(text: str) -> bool:
+    """Whether every curly or CJK quotation in the text is opened and closed in it."""
+    return all(text.count(opening) == text.count(closing) for opening, closing in _QUOTE_PAIRS)
+
+
 def has_open_quote(piece: str) -> bool:
     """Whether a curly or CJK quotation opened in the text is not closed in it."""
     return any(piece.count(opening) > piece.count(closing) for opening, closing in _QUOTE_PAIRS)

@@ -16,6 +16,7 @@ from reyna_desktop.processors import chat
 from reyna_desktop.processors import expansion_checks as checks
 from reyna_desktop.processors.cjk_terms import question_runs, question_terms, segment
 from reyna_desktop.processors.expansion_styles import STYLE_IDS
+from reyna_desktop.processors.grounded_answer import whole_sentences
 from reyna_desktop.processors.language import cjk_share, content_bigrams, ends_sentence, flatten, join, prompt_language
 from reyna_desktop.processors.prompt_texts import CHINESE, ENGLISH, SPANISH, TEXTS, texts_for
 from reyna_desktop.processors.retrieval import find_evidence
@@ -145,6 +146,13 @@ def test_a_chinese_summary_prompt_is_chinese_and_copying_its_example_counts_as_i
     assert summary_prompt("The storm.").endswith("Text: The storm.\nSummary:")  # English as before
     assert invented_names("安娜把我拖回家中。", ENTRY_THREE, CHINESE) == ["安娜"]  # the example's name
     assert invented_names("陈老五把我拖回家中。", ENTRY_THREE, CHINESE) == []
+
+
+def test_a_chinese_answer_line_must_be_whole_sentences() -> None:
+    assert whole_sentences("陈老五把我拖回家中。") and whole_sentences("“你告诉我！”他们可就跑了。")
+    assert not whole_sentences("吃人”字是“吃人”的字。")  # a quotation closed that never opened
+    assert not whole_sentences("<blockquote>“我大哥，你挖了你的心肝。")
+    assert not whole_sentences("我插了一句嘴，你听了")  # cut off
 
 
 # -- with the real model -------------------------------------------------------------------------
