@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import enchant
 
+from reyna_desktop.book_language import bucket_language
 from reyna_desktop.errors import ReynaError
 
 if TYPE_CHECKING:
@@ -55,13 +56,8 @@ def dictionary_tag(language: str | None, available: list[str] | None = None) -> 
 def language_of(store: Store, blob_id: str) -> str:
     """The language of the book (or any ancestor with a `language`) the blob's bucket is in."""
     blob = store.blobs.get(blob_id)
-    for bucket_id in blob.bucket_ids[:1]:
-        bucket = store.buckets.get(bucket_id)
-        for candidate in [bucket, *reversed(store.buckets.ancestors(bucket_id))]:
-            language = candidate.metadata.get("language")
-            if isinstance(language, str) and language:
-                return language
-    return DEFAULT_LANGUAGE
+    found = bucket_language(store, blob.bucket_ids[0]) if blob.bucket_ids else None
+    return found or DEFAULT_LANGUAGE
 
 
 class ProjectDictionary:

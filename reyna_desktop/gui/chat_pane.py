@@ -44,6 +44,7 @@ from reyna_desktop.processors.chat import (
     set_attachment,
 )
 from reyna_desktop.processors.chat_processor import CONVERSATION_TYPES
+from reyna_desktop.processors.prompt_texts import SOURCES_LABELS
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate  # the HTML helpers below translate in the ChatPane context
@@ -95,7 +96,7 @@ def content_html(content: str, sources: list[Any], message_id: str = "") -> str:
     parts = []
     quotes = 0
     for block in content.split("\n\n"):
-        if block.startswith("Sources: ") and sources:
+        if block.startswith(SOURCES_LABELS) and sources:  # "Sources: ", or "来源：" in a Chinese book
             continue
         if block.startswith("> "):
             quote, _, chapter = block[2:].partition("\n— ")

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from reyna_desktop.models import Blob
 from reyna_desktop.processors.codex_context import codex_context, known_names
 from reyna_desktop.processors.expansion_checks import content_stems
+from reyna_desktop.processors.language import prompt_language
+from reyna_desktop.processors.prompt_texts import texts_for
 from reyna_desktop.processors.sources import TEXT_SCHEMAS
 from reyna_desktop.processors.text_chunks import paragraphs
 
@@ -50,7 +52,9 @@ def draft_context(store: Store, blob: Blob, budget: int, count: Callable[[str], 
              if b.id not in own and b.parent_id is None]
     chapter_paragraphs = [p for text in texts for p in paragraphs(text)]
     draft = store.blobs.text(blob.id)
-    codex = codex_context(store, chapter.id, draft, count, budget_tokens=budget // 6)
+    language = str(book.metadata.get("language", "")) if book else ""
+    codex = codex_context(store, chapter.id, draft, count, budget_tokens=budget // 6,
+                          header=texts_for(prompt_language(language, draft)).codex_header)
     notes = _notes(store, book.id) if book is not None else ""
     notes = "\n".join(part for part in (codex, _cut(notes, budget // 3 - count(codex), count)) if part)
     room = budget - count(notes)
@@ -58,7 +62,7 @@ def draft_context(store: Store, blob: Blob, budget: int, count: Callable[[str], 
         book_title=book.name if book else "", chapter_title=chapter.name,
         chapter_text="\n\n".join(chapter_paragraphs),
         neighbourhood="\n\n".join(closest_paragraphs(chapter_paragraphs, draft, room, count)),
-        notes=notes, language=str(book.metadata.get("language", "")) if book else "",
+        notes=notes, language=language,
         codex_names=" ".join(sorted(known_names(store, chapter.id))),
     )
 

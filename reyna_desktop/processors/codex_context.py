@@ -55,14 +55,16 @@ def codex_context(
     count_tokens: Callable[[str], int],
     *,
     budget_tokens: int = DEFAULT_BUDGET_TOKENS,
+    header: str = HEADER,
 ) -> str:
-    """The prompt block for the entries the passage names, at most `budget_tokens` long ("" if none fit)."""
+    """The prompt block for the entries the passage names, at most `budget_tokens` long ("" if none fit),
+    under `header` (prompt_texts has it in the book's language)."""
     lines: list[str] = []
     for entry in entries_in(store, bucket_id, passage):
         for candidate in (entry_line(entry), entry_line(entry, full=False)):
-            if count_tokens("\n".join([HEADER, *lines, candidate])) <= budget_tokens:
+            if count_tokens("\n".join([header, *lines, candidate])) <= budget_tokens:
                 lines.append(candidate)
                 break
         else:
             break
-    return "\n".join([HEADER, *lines]) if lines else ""
+    return "\n".join([header, *lines]) if lines else ""

@@ -15,6 +15,10 @@ supporting sentences quoted with their chapter, then the sources.
     — Chapter I: Netherfield Park Is Let
 
     Sources: Chapter I: Netherfield Park Is Let (bl_…)
+
+The fixed texts (the refusal, the "Sources" label, the line that frames the question for the
+model) are in the book's language (prompt_texts.py), so a Chinese book's chat is asked and
+answered in Chinese.
 """
 
 from __future__ import annotations
@@ -23,16 +27,19 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from reyna_desktop.processors import expansion_checks as checks
+from reyna_desktop.processors import language as lang
 from reyna_desktop.processors.base import ProcessorError
 from reyna_desktop.processors.codex_context import codex_context
+from reyna_desktop.processors.prompt_texts import ENGLISH, PromptTexts, texts_for
 from reyna_desktop.processors.question_kinds import STOPWORDS
 from reyna_desktop.processors.retrieval import Evidence, Source, find_evidence
+from reyna_desktop.processors.text_chunks import quotes_balanced
 from reyna_desktop.processors.word_forms import stem
 
 if TYPE_CHECKING:
     from reyna_desktop.processors.base import JobContext
 
-NOT_MENTIONED = "Your project does not mention that: nothing in it matches “{terms}”."
+NOT_MENTIONED = ENGLISH.not_mentioned
 SUPPORTED = 0.75  # share of the answer's content words that must occur in the quoted sentences
 ANSWER_TOKENS = 40
 ANSWER_TEMPERATURE = 0.1
@@ -42,35 +49,38 @@ CODEX_TOKENS = 200  # the codex entries the question or the passages name, befor
 
 def answer_from_book(ctx: JobContext, bucket_id: str, question: str, *, limit: int = 3) -> tuple[str, list[Source]]:
     """The reply's text and its sources (empty when the project does not mention the subject)."""
+    texts = texts_for(lang.language_at(ctx.store, bucket_id, question))
     evidence = find_evidence(ctx.store, bucket_id, question, limit=max(1, limit))
     if not evidence.found:
-        reply = NOT_MENTIONED.format(terms=" ".join(evidence.terms) or question.strip())
+        reply = texts.not_mentioned.format(terms=texts.term_joiner.join(evidence.terms) or question.strip())
         ctx.partial(reply)
         return reply, []
-    line = model_line(ctx, evidence, codex_context(ctx.store, bucket_id, question + "\n" + "\n".join(evidence.passages),
-                                                   ctx.llm.count_tokens, budget_tokens=CODEX_TOKENS))
+    codex = codex_context(ctx.store, bucket_id, question + "\n" + "\n".join(evidence.passages),
+                          ctx.llm.count_tokens, budget_tokens=CODEX_TOKENS, header=texts.codex_header)
+    line = model_line(ctx, evidence, codex, texts)
     parts = [line] if line else []
     parts.extend(f"> {source.snippet}\n— {source.title}" for source in evidence.sources)
-    parts.append("Sources: " + "; ".join(f"{s.title} ({s.blob_id})" for s in _unique(evidence.sources)))
+    parts.append(texts.sources + "; ".join(f"{s.title} ({s.blob_id})" for s in _unique(evidence.sources)))
     reply = "\n\n".join(parts)
     ctx.partial(reply[len(line):] if line else reply)
     return reply, evidence.sources
 
 
-def model_line(ctx: JobContext, evidence: Evidence, codex: str = "") -> str:
+def model_line(ctx: JobContext, evidence: Evidence, codex: str = "", texts: PromptTexts = ENGLISH) -> str:
     """The model's short answer from the passages (after the codex entries they or the question
     name), or "" when it has no support in them."""
     passages = "\n\n".join(f"{s.title}: {text}" for s, text in zip(evidence.sources, evidence.passages, strict=True))
     if codex:
         passages = f"{codex}\n\n{passages}"
-    prompt = (f"{passages}\n\nA reader asked: {evidence.question}\n"
-              f"The answer, in one sentence taken from the text above:")
+    prompt = f"{passages}\n\n{texts.ask.format(question=evidence.question.strip())}"
     sampling = {} if "temperature" in ctx.params else {"temperature": ANSWER_TEMPERATURE}
     try:
-        raw = ctx.generate(prompt, max_tokens=ANSWER_TOKENS, stop=["\n"], stream=False, **sampling).text
+        raw = ctx.generate(prompt, max_tokens=ANSWER_TOKENS, stop=lang.line_stop(evidence.question), stream=False,
+                           **sampling).text
     except ProcessorError:  # the model had nothing to say: the quote alone is the answer
         return ""
-    line = " ".join(raw.split()).strip(" \"“”")
+    first = next((text for text in raw.split("\n") if text.strip()), "")  # a Chinese answer starts on a new line
+    line = lang.flatten(first).strip(" \"“”「」")
     if not line:
         return ""
     quoted = " ".join(s.snippet for s in evidence.sources)
@@ -78,7 +88,10 @@ def model_line(ctx: JobContext, evidence: Evidence, codex: str = "") -> str:
     supported = len(words & checks.content_stems(quoted)) / len(words) if words else 0.0
     adds = words - checks.content_stems(evidence.question)  # "Mrs. Bennet." to "Who told Mrs. Bennet?" adds nothing
     names = checks.new_names(line, checks.known_words(quoted, evidence.question))
-    if supported < SUPPORTED or not adds or names or checks.has_label(line) or not keeps_quote_order(line, quoted):
+    # The pairs of a Chinese or Japanese line are not words with spaces: whole sentences instead.
+    cjk = lang.cjk_share(evidence.question) > 0.5
+    said_so = whole_sentences(line) if cjk else keeps_quote_order(line, quoted)
+    if supported < SUPPORTED or not adds or names or checks.has_label(line) or not said_so:
         return ""
     ctx.partial(line)
     return line
@@ -102,6 +115,12 @@ def keeps_quote_order(line: str, quoted: str) -> bool:
 
 def _content_words(text: str) -> list[str]:
     return [stem(w) for w in checks.words(text) if len(w) >= 3 and w.lower() not in STOPWORDS]
+
+
+def whole_sentences(line: str) -> bool:
+    """One or more whole sentences: ending as a sentence ends, quotations closed, no markup
+    (asked of an answer to a Chinese or Japanese question)."""
+    return lang.ends_sentence(line) and quotes_balanced(line) and "<" not in line
 
 
 def _unique(sources: list[Source]) -> list[Source]:

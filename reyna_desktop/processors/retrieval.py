@@ -17,6 +17,10 @@ most of the question (names carried from the sentences before it), with a bonus 
 holds an answer of the kind asked (a number for "how many", a name for "who", a colour for
 "what colour"). That sentence is the quote, with the neighbour that holds the answer's kind
 when it does not, else the next best sentence. Chat messages and style analyses are never sources.
+
+A Chinese or Japanese question's runs are cut into terms with the book as the dictionary
+(cjk_terms.py) and matched in the passages' bigram index; within a passage such a term is
+found as a substring (no stems, no spaces), and weighs and covers as a word does.
 """
 
 from __future__ import annotations
@@ -26,11 +30,15 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from reyna_desktop.processors.cjk_terms import question_terms
+from reyna_desktop.processors.language import join_all
 from reyna_desktop.processors.question_kinds import Question, analyse, has_kind, has_pronoun, proper_names
 from reyna_desktop.processors.sources import TEXT_SCHEMAS
 from reyna_desktop.processors.text_chunks import sentences
 from reyna_desktop.processors.word_forms import forms, related, stems, surface_forms
 from reyna_desktop.store.codex import book_id_of
+from reyna_desktop.store.passages import BIGRAMS, PassageHit
+from reyna_desktop.store.text import bigram_expression, has_unspaced_script, split_unspaced
 
 if TYPE_CHECKING:
     from reyna_desktop.store import Store
@@ -44,6 +52,7 @@ CONTEXT_CREDIT = 0.3  # for a sentence: a term found elsewhere in its passage
 BEFORE_CREDIT = 0.5  # a term found in the passage before (what led up to this one)
 FRAME_WEIGHT = 0.3  # a frame word ("daughter" in "which daughter") weighs this share of its rarity
 KIND_BONUS = 0.3  # a sentence holding an answer of the kind asked
+MAX_CJK_TERMS = 10
 
 
 @dataclass
@@ -91,13 +100,17 @@ class _Term:
 
 def find_evidence(store: Store, bucket_id: str, question: str, *, limit: int = 3) -> Evidence:
     """The passages under `bucket_id` that answer `question`, with their quoted sentences."""
-    asked = analyse(question)
+    asked = analyse(split_unspaced(question)[1])  # CJK runs: cjk_terms.py, below
     evidence = Evidence(question, asked.terms)
-    if not asked.terms or limit <= 0:
+    if not (asked.terms or has_unspaced_script(question)) or limit <= 0:
         return evidence
     blobs = store.blobs.in_bucket(bucket_id, recursive=True, schema_ids=list(TEXT_SCHEMAS))
     blob_ids = [b.id for b in blobs]
     store.passages.sync(blob_ids)
+    cjk = question_terms(store, blob_ids, question)[:MAX_CJK_TERMS]
+    evidence.terms = [*asked.terms, *cjk]
+    if not evidence.terms:
+        return evidence
     total = store.passages.count(blob_ids)
     aliases = _aliases(store, bucket_id, asked.terms)
     expressions = {t: " OR ".join(_prefix(w) for w in [*surface_forms(t), *aliases.get(t, [])]) for t in asked.terms}
@@ -110,7 +123,10 @@ def find_evidence(store: Store, bucket_id: str, question: str, *, limit: int = 3
         own = forms(word) | frozenset(s for alias in aliases.get(word, []) for s in stems(alias))
         terms.append(_Term(word, own, related(word), rarity * (FRAME_WEIGHT if word in asked.frame else 1.0),
                            word in asked.names))
-    hits = store.passages.search(blob_ids, " OR ".join(f"({e})" for e in expressions.values()), limit=CANDIDATES)
+    for run in cjk:
+        found = len(store.passages.matching(blob_ids, bigram_expression(run), index=BIGRAMS))
+        terms.append(_Term(run, frozenset({run}), frozenset(), math.log((total + 1) / (found + 0.5)), False))
+    hits = _candidates(store, blob_ids, list(expressions.values()), cjk)
     before = store.passages.at([(h.blob_id, h.position - 1) for h in hits if h.position > 0])
     names = proper_names([h.text for h in hits])
     scored = [_score(h.text, before.get((h.blob_id, h.position - 1), ""), terms, asked, names) for h in hits]
@@ -132,6 +148,19 @@ def find_evidence(store: Store, bucket_id: str, question: str, *, limit: int = 3
     return evidence
 
 
+def _candidates(store: Store, blob_ids: list[str], expressions: list[str], cjk: list[str]) -> list[PassageHit]:
+    """The passages matching any term, best (bm25) first in each index, each passage once."""
+    hits: dict[tuple[str, int], PassageHit] = {}
+    for found in (
+        store.passages.search(blob_ids, " OR ".join(f"({e})" for e in expressions), limit=CANDIDATES),
+        store.passages.search(blob_ids, " OR ".join(bigram_expression(t) for t in cjk), limit=CANDIDATES,
+                              index=BIGRAMS),
+    ):
+        for hit in found:
+            hits.setdefault((hit.blob_id, hit.position), hit)
+    return list(hits.values())
+
+
 def _prefix(word: str) -> str:
     """The word as an FTS5 prefix query (the index's Porter stemmer applies to it too)."""
     return '"' + word.replace('"', '""') + '"*'
@@ -148,9 +177,15 @@ def _score(passage: str, before: str, terms: list[_Term], asked: Question, names
     """How well a passage (with the one before it for carried names) answers the question."""
     total = sum(t.weight for t in terms) or 1.0
     found = sentences(" ".join(passage.split()))
-    have = [stems(s) for s in found]
+    runs = [t.word for t in terms if has_unspaced_script(t.word)]
+
+    def terms_in(text: str) -> set[str]:
+        """The stems of the text's words, and the CJK terms it holds (found as they stand)."""
+        return stems(split_unspaced(text)[1]) | {run for run in runs if run in text}
+
+    have = [terms_in(s) for s in found]
     whole = set().union(*have) if have else set()
-    earlier = stems(before)
+    earlier = terms_in(before)
     speaks_of_someone = has_pronoun(passage)
 
     def passage_credit(term: _Term) -> float:
@@ -188,7 +223,7 @@ def _score(passage: str, before: str, terms: list[_Term], asked: Question, names
     if len(chosen) < QUOTE_SENTENCES:  # the next best sentence, if its own words cover part of the question
         rest = sorted((i for i in range(len(found)) if i != best), key=lambda i: -values[i])
         chosen.update(i for i in rest[: QUOTE_SENTENCES - len(chosen)] if sentence_value(i, with_context=False) > 0)
-    quote = " ".join(found[i] for i in sorted(chosen))
+    quote = join_all([found[i] for i in sorted(chosen)])
     return _Scored(coverage, (coverage + values[best]) / 2, quote)
 
 

@@ -5,6 +5,11 @@ words the piece uses most, and an early position), and the model compresses thos
 summary that names someone the piece never mentions is written again greedily; if it still
 does, the key sentences themselves are the summary (nothing invented reaches the book's
 pitch).
+
+The prompt is in the book's language (prompt_texts.py: task line, labels, two examples), so
+a Chinese chapter is summarised in Chinese. Chinese has no capitals to tell an invented name
+by; there a summary using a content term of the examples that the piece lacks (the example's
+安娜 or 渔船) counts as invented instead.
 """
 
 from __future__ import annotations
@@ -13,35 +18,33 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from reyna_desktop.processors import expansion_checks as checks
+from reyna_desktop.processors import language as lang
 from reyna_desktop.processors.base import JobContext, Processor, ProcessorError
 from reyna_desktop.processors.mapreduce import map_reduce
+from reyna_desktop.processors.prompt_texts import ENGLISH, PromptTexts, texts_for
 from reyna_desktop.processors.sources import manuscript_blobs
 from reyna_desktop.processors.text_chunks import sentences
-from reyna_desktop.store.text import word_count
+from reyna_desktop.store.text import CHARACTERS, count_unit, word_count
 
-STOP = ["\n\nText:", "\nText:", "\n\n", "\nSummary:"]
 SUMMARY_TEMPERATURE = 0.3  # a summary should stay with the text, not invent; a job's own setting wins
-EXAMPLE = (
-    "Text: The storm came in from the sea at night. Anna closed the shutters and sat with her brother by the "
-    "fire until morning, when the fishing boats were found broken on the rocks below the harbour.\n"
-    "Summary: A night storm wrecks the village boats while Anna and her brother shelter at home."
-)
 SCOPES = {"chapter": "chapter", "book": "book", "part": "chapter"}
 
 
-DIALOGUE_EXAMPLE = (
-    'Text: "Give me the key," said Tom. "Never," Ruth answered, and threw it into the river. Tom watched it '
-    "sink and walked away without a word.\n"
-    "Summary: Ruth refuses to give Tom the key and throws it into the river."
-)
+def stops(texts: PromptTexts = ENGLISH) -> list[str]:
+    """Where a summary ends: the next text's label, a blank line, another summary label."""
+    return [f"\n\n{texts.text_label}", f"\n{texts.text_label}", "\n\n", f"\n{texts.summary_label}"]
 
 
-def summary_prompt(text: str) -> str:
+STOP = stops()
+
+
+def summary_prompt(text: str, texts: PromptTexts = ENGLISH) -> str:
     """Few-shot, with the text on one line like the examples' (paragraph breaks would read as the
     end of the text, and dialogue as something to continue)."""
-    flat = " ".join(text.split())
-    return (f"Each text is followed by a short summary of what happens.\n\n{EXAMPLE}\n\n{DIALOGUE_EXAMPLE}\n\n"
-            f"Text: {flat}\nSummary:")
+    shots = [f"{lang.join(texts.text_label, example)}\n{lang.join(texts.summary_label, summary)}"
+             for example, summary in texts.summary_examples]
+    return "\n\n".join([texts.summary_task, *shots, f"{lang.join(texts.text_label, lang.flatten(text))}\n"
+                                                     f"{texts.summary_label}"])
 
 
 KEY_SHARE = 0.4  # of a piece's sentences kept for the model to compress
@@ -52,7 +55,7 @@ def key_sentences(text: str) -> list[str]:
     """The piece's most central sentences, in their order: each scored by how often the piece
     uses its content words (per word, so long sentences do not win by length) plus a bonus
     for coming early. Deterministic: the same text gives the same sentences."""
-    found = sentences(" ".join(text.split()))
+    found = sentences(lang.flatten(text))
     if len(found) <= MIN_KEY_SENTENCES:
         return found
     counts: dict[str, int] = {}
@@ -70,31 +73,35 @@ def key_sentences(text: str) -> list[str]:
     return [found[i] for i in chosen]
 
 
-def invented_names(summary: str, text: str) -> list[str]:
-    """People or places the summary names that the summarised text never mentions."""
+def invented_names(summary: str, text: str, texts: PromptTexts = ENGLISH) -> list[str]:
+    """People or places the summary names that the summarised text never mentions (in CJK text:
+    the examples' content terms it copies; see the module's docstring)."""
+    if count_unit(summary) == CHARACTERS:
+        examples = lang.content_bigrams(" ".join(e for pair in texts.summary_examples for e in pair))
+        return sorted((lang.content_bigrams(summary) & examples) - lang.content_bigrams(text))
     return checks.new_names(summary, checks.known_words(text))
 
 
-def summarise_with(ctx: JobContext) -> Callable[[str, int], str]:
-    """A map-reduce step: summarise one piece's key sentences with the job's model."""
+def summarise_with(ctx: JobContext, texts: PromptTexts = ENGLISH) -> Callable[[str, int], str]:
+    """A map-reduce step: summarise one piece's key sentences with the job's model, in `texts`' language."""
 
     sampling: dict[str, Any] = {} if "temperature" in ctx.params else {"temperature": SUMMARY_TEMPERATURE}
 
     def write(key: str, max_tokens: int, options: dict[str, Any]) -> str:
         if ctx.llm.has_chat_template:
-            ask = f"Summarise what happens in this text in a few sentences:\n\n{key}"
-            messages = [{"role": "user", "content": ask}]
+            messages = [{"role": "user", "content": texts.summarise_ask.format(text=key)}]
             return ctx.chat(messages, max_tokens=max_tokens, **options).text.strip()
-        return ctx.generate(summary_prompt(key), max_tokens=max_tokens, stop=STOP, **options).text.strip()
+        return ctx.generate(summary_prompt(key, texts), max_tokens=max_tokens, stop=stops(texts),
+                            **options).text.strip()
 
     def summarise(text: str, max_tokens: int) -> str:
-        key = " ".join(key_sentences(text))
+        key = lang.join_all(key_sentences(text))
         summary = write(key, max_tokens, sampling)
-        if invented_names(summary, text):
+        if invented_names(summary, text, texts):
             ctx.partial("\n")
             summary = write(key, max_tokens, {**sampling, "temperature": 0.0})
-        if invented_names(summary, text):
-            summary = " ".join(key_sentences(text)[:2])
+        if invented_names(summary, text, texts):
+            summary = lang.join_all(key_sentences(text)[:2])
         return summary
 
     return summarise
@@ -102,7 +109,7 @@ def summarise_with(ctx: JobContext) -> Callable[[str, int], str]:
 
 class Summarizer(Processor):
     id = "summarizer"
-    version = "1.1.0"
+    version = "1.2.0"
     description = "Summarises a text, a chapter or a whole book (map-reduce, so any length fits the context)"
     input_schemas: ClassVar[tuple[str, ...]] = (
         "text-input-v1", "expanded-text-v1", "bucket:chapter", "bucket:part", "bucket:book",
@@ -116,16 +123,19 @@ class Summarizer(Processor):
             blob = ctx.input_blob()
             sources, scope, parent, buckets = [blob], "blob", blob.id, None
             title = f"Summary: {blob.title}"
+            where = blob.primary_bucket_id or (blob.bucket_ids[0] if blob.bucket_ids else None)
         else:
             bucket = ctx.input_bucket()
             sources, scope, parent = manuscript_blobs(ctx.store, bucket.id), SCOPES[bucket.type], None
             buckets = [bucket.id]
             title = f"Summary: {bucket.name}"
+            where = bucket.id
         text = "\n\n".join(ctx.store.blobs.text(b.id).strip() for b in sources).strip()
         if not text:
             raise ProcessorError(f"{ctx.job.input} has no text to summarise (drafts or a blob marked final)")
+        texts = texts_for(lang.language_at(ctx.store, where, text))
         result = map_reduce(
-            ctx, text, summarise_with(ctx), prompt_overhead=ctx.llm.count_tokens(summary_prompt("")),
+            ctx, text, summarise_with(ctx, texts), prompt_overhead=ctx.llm.count_tokens(summary_prompt("", texts)),
             map_tokens=int(ctx.params.get("map_tokens") or 80), final_tokens=int(ctx.params.get("max_tokens") or 160),
             chunk_tokens=ctx.params.get("chunk_tokens"),
         )

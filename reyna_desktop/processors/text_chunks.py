@@ -10,10 +10,13 @@ CountTokens = Callable[[str], int]
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # A sentence ends at . ! ? or … (and its closing quote or bracket) before white space and a
 # word that is not lower-case ("“Oh!” said she" goes on); not after a title ("Mr. Bennet")
-# or an initial ("J. Smith").
+# or an initial ("J. Smith"). In Chinese and Japanese it ends at 。！？ (and its closing
+# quote or bracket) whatever follows, since no space separates sentences there; not before
+# the Japanese quoting particle (「また遅刻だね。」と言った。 is one sentence).
 _SENTENCE_END = re.compile(
     r"(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bSr\.)(?<!\bJr\.)(?<!\b[A-Z]\.)"
     r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)]))\s+(?![a-z])"
+    r"|(?:(?<=[。！？])|(?<=[。！？][”’」』）])(?!と|って))(?![”’」』）。！？])\s*"
 )
 
 
@@ -21,8 +24,33 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
 
 
+_QUOTE_PAIRS = (("“", "”"), ("「", "」"), ("『", "』"))
+
+
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    """The text's sentences, as written. A Chinese or Japanese stop inside a quotation that is
+    still open (“老子呀！我要咬你几口才出气！”) does not end the sentence."""
+    text = text.strip()
+    found: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        piece = text[start:match.start()]
+        if piece.rstrip("”’」』）")[-1:] in "。！？" and has_open_quote(piece):
+            continue
+        found.append(piece.strip())
+        start = match.end()
+    found.append(text[start:].strip())
+    return [s for s in found if s]
+
+
+def quotes_balanced(text: str) -> bool:
+    """Whether every curly or CJK quotation in the text is opened and closed in it."""
+    return all(text.count(opening) == text.count(closing) for opening, closing in _QUOTE_PAIRS)
+
+
+def has_open_quote(piece: str) -> bool:
+    """Whether a curly or CJK quotation opened in the text is not closed in it."""
+    return any(piece.count(opening) > piece.count(closing) for opening, closing in _QUOTE_PAIRS)
 
 
 def split_to_fit(text: str, budget: int, count: CountTokens) -> list[str]:

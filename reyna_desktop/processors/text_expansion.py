@@ -13,6 +13,10 @@ the best is kept (overlap with the neighbouring draft sentences, length, no repe
 A long draft is expanded paragraph by paragraph (sections), with the end of the previous
 expanded section in the prompt. The draft's sentences are streamed at once; each gap is
 streamed when it has been chosen.
+
+The page is in the book's language (processors/language.py, prompt_texts.py): a Chinese
+book's page has Chinese headings and a Chinese style sample, so the model goes on in Chinese;
+sentences end at 。！？ too, and Chinese and Japanese pieces are joined without spaces.
 """
 
 from __future__ import annotations
@@ -24,11 +28,13 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from reyna_desktop.processors import expansion_checks as checks
+from reyna_desktop.processors import language as lang
 from reyna_desktop.processors.base import JobContext, Processor, ProcessorError
 from reyna_desktop.processors.book_context import DraftContext, draft_context
 from reyna_desktop.processors.expansion_styles import DEFAULT_STYLE, STYLE_IDS, STYLES, Style, style
+from reyna_desktop.processors.prompt_texts import ENGLISH, STYLE_SAMPLES, PromptTexts, texts_for
 from reyna_desktop.processors.style_metrics import analyze
-from reyna_desktop.processors.text_chunks import paragraphs, sentences, split_to_fit
+from reyna_desktop.processors.text_chunks import has_open_quote, paragraphs, sentences, split_to_fit
 from reyna_desktop.store.text import word_count
 
 MIN_WORDS = 10
@@ -38,7 +44,7 @@ MAX_ROUNDS = 3  # a gap shorter than its share is continued (or tried afresh whe
 ARRIVED = 0.5  # a generated sentence sharing this much with the next draft sentence is that sentence again
 REPEATED = 0.5  # ... or this share of trigrams already written is a repeat
 CONTEXT_SHARE = 0.45  # of the context for the chapter's neighbourhood and the notes
-SAMPLES = tuple(s.example for s in STYLES)
+SAMPLES = STYLE_SAMPLES  # every language's style samples: never to be copied
 
 
 _STRUCTURE = re.compile(r"^\s*(#{1,6}\s.*|[*\-_~#](\s*[*\-_~#]){2,}|[*\-_~#]{1,2})\s*$")
@@ -59,11 +65,16 @@ class Gap:
     words: int
     written: str  # the passage so far (for the repeat rule)
     borrowed: tuple[str, ...] = SAMPLES  # texts in the prompt it must not copy (samples, chapter, notes)
+    texts: PromptTexts = ENGLISH  # the book's language's fixed texts (for a model with a chat template)
+    # Where a candidate stops. A small model writes Chinese as one-sentence paragraphs, most
+    # often starting with a blank line, so a CJK gap is not stopped at a newline: its leading
+    # complete lines are read instead (language.leading_sentences).
+    stop: tuple[str, ...] = ("\n",)
 
 
 class TextExpansion(Processor):
     id = "text-expansion"
-    version = "2.0.0"
+    version = "2.1.0"
     description = "Turns a short draft into prose 3–5 times as long, keeping every sentence of the draft"
     input_schemas: ClassVar[tuple[str, ...]] = ("text-input-v1",)
     output_schema = "expanded-text-v1"
@@ -83,6 +94,7 @@ class TextExpansion(Processor):
         around = draft_context(ctx.store, blob, int(llm.n_ctx * CONTEXT_SHARE), llm.count_tokens)
         known = checks.known_words(original, around.chapter_text, around.notes, around.book_title,
                                    around.chapter_title, around.codex_names)
+        texts = texts_for(lang.prompt_language(around.language, original))
         sections = self._sections(ctx, original, ratio)
         outputs: list[dict[str, str]] = []
         previous = ""
@@ -93,7 +105,7 @@ class TextExpansion(Processor):
                 expanded = section
                 ctx.partial(section)
             else:
-                expanded = self._expand(ctx, section, previous, around, chosen, ratio, candidates, known)
+                expanded = self._expand(ctx, section, previous, around, chosen, ratio, candidates, known, texts)
                 previous = expanded
             outputs.append({"original": section, "expanded": expanded})
             ctx.progress((index + 1) / len(sections))
@@ -148,24 +160,25 @@ class TextExpansion(Processor):
 
     def _expand(
         self, ctx: JobContext, section: str, previous: str, around: DraftContext, chosen: Style, ratio: float,
-        candidates: int, known: set[str],
+        candidates: int, known: set[str], texts: PromptTexts,
     ) -> str:
         skeleton = sentences(section)
         gap_words = max(6, round((ratio - 1) * word_count(section) / len(skeleton)))
-        header = page_header(around, chosen, previous)
+        header = page_header(around, chosen, previous, texts)
         borrowed = (*SAMPLES, around.neighbourhood, around.notes, previous)
-        pieces: list[str] = []
+        stop = lang.line_stop(section)
+        written = ""
         for k, sentence in enumerate(skeleton):
-            ctx.partial(f" {sentence}" if pieces else sentence)
-            pieces.append(sentence)
+            ctx.partial(lang.join(written, sentence)[len(written):])
+            written = lang.join(written, sentence)
             after = skeleton[k + 1] if k + 1 < len(skeleton) else None
-            gap = Gap(prompt=f"{header}{' '.join(pieces)}", before=sentence, after=after, words=gap_words,
-                      written=" ".join(pieces), borrowed=borrowed)
+            gap = Gap(prompt=f"{header}{written}", before=sentence, after=after, words=gap_words,
+                      written=written, borrowed=borrowed, texts=texts, stop=stop)
             text = self._write_gap(ctx, gap, candidates, known, seed=k)
             if text:
-                ctx.partial(f" {text}")
-                pieces.append(text)
-        return " ".join(pieces)
+                ctx.partial(lang.join(written, text)[len(written):])
+                written = lang.join(written, text)
+        return written
 
     def _write_gap(self, ctx: JobContext, gap: Gap, candidates: int, known: set[str], seed: int) -> str:
         """The best of `candidates` continuations, continued once if it is much shorter than asked."""
@@ -174,14 +187,14 @@ class TextExpansion(Processor):
             missing = gap.words - word_count(written)
             if missing < gap.words * 0.4:
                 break
-            prompt = f"{gap.prompt} {written}".rstrip()
+            prompt = lang.join(gap.prompt, written)
             options = [self._candidate(ctx, prompt, gap, missing, known, seed * 97 + round_ * 13 + i)
                        for i in range(candidates)]
             best = max(options, key=lambda text: score(text, gap, missing))
             if not best:
                 continue  # every candidate broke a rule at once: new seeds next round
-            written = f"{written} {best}".strip()
-            gap = replace(gap, written=f"{gap.written} {best}")
+            written = lang.join(written, best)
+            gap = replace(gap, written=lang.join(gap.written, best))
         return written
 
     def _candidate(self, ctx: JobContext, prompt: str, gap: Gap, missing: int, known: set[str], offset: int) -> str:
@@ -193,12 +206,11 @@ class TextExpansion(Processor):
             sampling["temperature"] = GAP_TEMPERATURE
         try:
             if ctx.llm.has_chat_template:
-                ask = (f"Continue this passage with one to three sentences that lead towards: {gap.after or 'its end'}"
-                       f"\nReply with the new sentences only.\n\n{gap.written}")
-                raw = ctx.chat([{"role": "user", "content": ask}], max_tokens=max_tokens, stop=["\n"],
+                ask = gap.texts.continue_ask.format(after=gap.after or gap.texts.its_end, written=gap.written)
+                raw = ctx.chat([{"role": "user", "content": ask}], max_tokens=max_tokens, stop=gap.stop,
                                **sampling).text
             else:
-                raw = ctx.generate(prompt, max_tokens=max_tokens, stop=["\n"], stream=False, **sampling).text
+                raw = ctx.generate(prompt, max_tokens=max_tokens, stop=gap.stop, stream=False, **sampling).text
         except ProcessorError:  # the model had nothing to add here
             return ""
         return keep_good_sentences(raw, gap, missing, known)
@@ -211,7 +223,7 @@ class TextExpansion(Processor):
         return int(seed) if int(seed) >= 0 else secrets.randbelow(2**30)
 
 
-def page_header(around: DraftContext, chosen: Style, previous: str) -> str:
+def page_header(around: DraftContext, chosen: Style, previous: str, texts: PromptTexts = ENGLISH) -> str:
     """The start of the page the model continues: book, notes, chapter, style, what came before.
 
     The draft itself is not shown ahead of the passage: a small model then copies its next
@@ -220,13 +232,13 @@ def page_header(around: DraftContext, chosen: Style, previous: str) -> str:
     if around.book_title:
         parts.append(around.book_title)
     if around.notes:
-        parts.append(f"The people and places of this book:\n{around.notes}")
+        parts.append(f"{texts.people_and_places}\n{around.notes}")
     if around.chapter_title:
         parts.append(around.chapter_title)
     if around.neighbourhood:
         parts.append(around.neighbourhood)
-    parts.append(f"The next passage is written in a {chosen.label.lower()} manner: {chosen.guidance}. "
-                 f"For instance: {chosen.example}")
+    local = texts.styles[chosen.id]
+    parts.append(texts.style_line.format(label=local.label, guidance=local.guidance, example=local.example))
     if previous:
         parts.append(previous)
     return "\n\n".join(parts) + "\n\n"
@@ -235,10 +247,11 @@ def page_header(around: DraftContext, chosen: Style, previous: str) -> str:
 def keep_good_sentences(raw: str, gap: Gap, missing: int, known: set[str]) -> str:
     """The candidate's complete sentences up to the first that breaks a rule, about `missing` words long."""
     kept: list[str] = []
-    text = " ".join(raw.split())
-    found = sentences(text)
-    if found and not found[-1].rstrip("\"'”’)").endswith((".", "!", "?", "…")):
+    found = sentences(lang.leading_sentences(raw))
+    if found and not lang.ends_sentence(found[-1]):
         found = found[:-1]  # cut off mid-sentence
+    if found and lang.cjk_share(found[-1]) > 0.5 and has_open_quote(found[-1]):
+        found = found[:-1]  # a quotation left open: the draft's next sentence would land inside it
     written = gap.written
     for sentence in found:
         if (checks.has_label(sentence) or checks.copied_from(sentence, gap.borrowed, allowed=gap.written)
@@ -248,10 +261,10 @@ def keep_good_sentences(raw: str, gap: Gap, missing: int, known: set[str]) -> st
                 or checks.trigram_repeats(sentence, written) >= REPEATED or word_count(sentence) < 3):
             break
         kept.append(sentence)
-        written = f"{written} {sentence}"
-        if word_count(" ".join(kept)) >= missing:
+        written = lang.join(written, sentence)
+        if word_count(lang.join_all(kept)) >= missing:
             break
-    return " ".join(kept)
+    return lang.join_all(kept)
 
 
 def score(text: str, gap: Gap, missing: int) -> float:

@@ -311,10 +311,24 @@ def _m7_passages(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m8_passage_bigrams(conn: sqlite3.Connection) -> None:
+    """Passages holding CJK (or Thai...) text are also indexed as two-character tokens
+    (store/text.py `bigrams`), so a Chinese question finds its passage; passages are now
+    measured by the one count (store/text.py word_count), so every blob is re-split lazily."""
+    run_script(
+        conn,
+        """
+        CREATE VIRTUAL TABLE passages_bigram USING fts5(text, tokenize = 'unicode61');
+        DELETE FROM passages_fts;
+        DELETE FROM passage_index;
+        """,
+    )
+
+
 # Append new migrations here; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m1_initial, _m2_linked_folders, _m3_blob_role, _m4_cjk_indexes, _m5_codex, _m6_sync_state,
-    _m7_passages,
+    _m7_passages, _m8_passage_bigrams,
 ]
 
 

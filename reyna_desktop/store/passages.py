@@ -1,8 +1,12 @@
 """Paragraph-level full-text index for grounded chat (FTS5 with the Porter stemmer).
 
 A passage is a paragraph of a text blob; a short paragraph (a line of dialogue) is joined
-with the ones after it until the passage has MIN_WORDS words, so a reply rests on a passage
-with its speaker and setting. The index is brought up to date lazily: `sync` re-splits the
+with the ones after it until the passage has MIN_WORDS words (by the one count, so a Chinese
+passage has 40 characters), so a reply rests on a passage with its speaker and setting.
+A passage holding CJK (or Thai...) text is also in `passages_bigram`, its runs as
+two-character tokens as search.py's `blobs_bigram` has them: the word index sees a run of
+Chinese as one token, so `index=BIGRAMS` with `text.bigram_expression(term)` finds a term
+inside a run. The index is brought up to date lazily: `sync` re-splits the
 blobs whose version changed since they were indexed, so nothing else in the store has to
 know about it.
 
@@ -16,10 +20,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from reyna_desktop.store.text import bigrams, has_unspaced_script, word_count
+
 if TYPE_CHECKING:
     from reyna_desktop.store.core import StoreCore
 
 MIN_WORDS = 40
+WORDS, BIGRAMS = "words", "bigrams"  # the two indexes a query can ask
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
@@ -39,7 +46,7 @@ def split_passages(text: str) -> list[str]:
         if not paragraph:
             continue
         pending = f"{pending}\n\n{paragraph}" if pending else paragraph
-        if len(pending.split()) >= MIN_WORDS:
+        if word_count(pending) >= MIN_WORDS:
             out.append(pending)
             pending = ""
     if pending:
@@ -68,10 +75,15 @@ class Passages:
         blobs = Blobs(self.store)
         with self.store.transaction() as tx:
             for row in stale:
+                tx.execute("DELETE FROM passages_bigram WHERE rowid IN (SELECT rowid FROM passages_fts "
+                           "WHERE blob_id = ?)", (row["id"],))
                 tx.execute("DELETE FROM passages_fts WHERE blob_id = ?", (row["id"],))
                 for position, passage in enumerate(split_passages(blobs.text(row["id"]))):
-                    tx.execute("INSERT INTO passages_fts (text, blob_id, position) VALUES (?, ?, ?)",
-                               (passage, row["id"], position))
+                    added = tx.execute("INSERT INTO passages_fts (text, blob_id, position) VALUES (?, ?, ?)",
+                                       (passage, row["id"], position))
+                    if has_unspaced_script(passage):
+                        tx.execute("INSERT INTO passages_bigram (rowid, text) VALUES (?, ?)",
+                                   (added.lastrowid, bigrams(passage)))
                 tx.execute(
                     "INSERT INTO passage_index (blob_id, version) VALUES (?, ?) "
                     "ON CONFLICT(blob_id) DO UPDATE SET version = excluded.version",
@@ -79,25 +91,30 @@ class Passages:
                 )
         return len(stale)
 
-    def search(self, blob_ids: list[str], expression: str, *, limit: int = 8) -> list[PassageHit]:
-        """The best passages of these blobs for an FTS5 match expression, best first."""
+    def search(self, blob_ids: list[str], expression: str, *, limit: int = 8, index: str = WORDS) -> list[PassageHit]:
+        """The best passages of these blobs for an FTS5 match expression on `index`, best first."""
         if not blob_ids or not expression:
             return []
         marks = ",".join("?" for _ in blob_ids)
+        table = _table(index)
         rows = self.store.query(
-            f"""SELECT blob_id, position, text, bm25(passages_fts) AS score FROM passages_fts
-                WHERE passages_fts MATCH ? AND blob_id IN ({marks}) ORDER BY score LIMIT ?""",
+            f"""SELECT p.blob_id, p.position, p.text, m.score FROM
+                (SELECT rowid, bm25({table}) AS score FROM {table} WHERE {table} MATCH ?) m
+                JOIN passages_fts p ON p.rowid = m.rowid
+                WHERE p.blob_id IN ({marks}) ORDER BY m.score LIMIT ?""",
             [expression, *blob_ids, limit],
         )
         return [PassageHit(r["blob_id"], int(r["position"]), r["text"], float(r["score"])) for r in rows]
 
-    def matching(self, blob_ids: list[str], expression: str) -> set[tuple[str, int]]:
-        """(blob id, position) of every passage of these blobs that matches `expression`."""
+    def matching(self, blob_ids: list[str], expression: str, *, index: str = WORDS) -> set[tuple[str, int]]:
+        """(blob id, position) of every passage of these blobs that matches `expression` on `index`."""
         if not blob_ids:
             return set()
         marks = ",".join("?" for _ in blob_ids)
+        table = _table(index)
         rows = self.store.query(
-            f"SELECT blob_id, position FROM passages_fts WHERE passages_fts MATCH ? AND blob_id IN ({marks})",
+            f"""SELECT p.blob_id, p.position FROM (SELECT rowid FROM {table} WHERE {table} MATCH ?) m
+                JOIN passages_fts p ON p.rowid = m.rowid WHERE p.blob_id IN ({marks})""",
             [expression, *blob_ids],
         )
         return {(r["blob_id"], int(r["position"])) for r in rows}
@@ -118,3 +135,9 @@ class Passages:
         marks = ",".join("?" for _ in blob_ids)
         row = self.store.query_one(f"SELECT count(*) AS n FROM passages_fts WHERE blob_id IN ({marks})", list(blob_ids))
         return int(row["n"]) if row else 0
+
+
+def _table(index: str) -> str:
+    if index not in (WORDS, BIGRAMS):
+        raise ValueError(f"passage index {index!r} is not {WORDS!r} or {BIGRAMS!r}")
+    return "passages_fts" if index == WORDS else "passages_bigram"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from reyna_desktop.models import SearchHit
-from reyna_desktop.store.text import split_unspaced
+from reyna_desktop.store.text import bigram_expression, split_unspaced
 
 if TYPE_CHECKING:
     from reyna_desktop.store.core import StoreCore
@@ -71,7 +71,7 @@ class Query:
     def bigram_match(self) -> str:
         """A two-character term is one bigram token; a single character is the first of a
         bigram or a run's last character alone, so a prefix query finds it."""
-        return " ".join(f'"{t}"' if len(t) == 2 else f'"{t}"*' for t in self.short_cjk)
+        return " ".join(bigram_expression(t) for t in self.short_cjk)
 
 
 def _snippet_around(text: str, term: str, marks: tuple[str, str], width: int = 16) -> str:

@@ -66,6 +66,15 @@ def bigrams(text: str) -> str:
     return " ".join(out)
 
 
+def bigram_expression(term: str) -> str:
+    """An FTS5 query over an index of `bigrams` that finds `term`, a run of unspaced-script
+    characters, anywhere inside a run: one character as a prefix (the first of a bigram, or a
+    run's last character alone), two as their bigram, more as the phrase of their bigrams."""
+    if len(term) == 1:
+        return f'"{term}"*'
+    return '"' + " ".join(term[i : i + 2] for i in range(len(term) - 1)) + '"'
+
+
 def split_unspaced(text: str) -> tuple[list[str], str]:
     """(the runs of unspaced-script characters, the rest with each run replaced by a space)."""
     return _CHARACTER_RUN.findall(text), _CHARACTER_RUN.sub(" ", text)

@@ -20,6 +20,12 @@ def test_a_quoted_reply_links_its_chapter_and_leaves_the_sources_line_to_the_lin
     assert content_html(refusal, []) == "Your project does not mention that: nothing in it matches “ship”."
 
 
+def test_a_chinese_books_sources_line_is_left_to_the_links_too() -> None:
+    sources = [{"blob_id": "bl_3", "title": "三"}]
+    shown = content_html("> 陈老五赶上前，硬把我拖回家中了。\n— 三\n\n来源：三 (bl_3)", sources)
+    assert "<a href='open:bl_3'>三</a>" in shown and "来源" not in shown
+
+
 def test_a_quote_link_opens_the_chapter_with_the_quoted_sentences_selected(qtbot, make_window) -> None:
     from PySide6.QtCore import QUrl
 

@@ -84,7 +84,8 @@ def test_trash_and_edits_keep_the_cjk_index_in_step(store: Store) -> None:
 
 # Tables of the migrations after the CJK indexes (codex, sync, passages), children before parents.
 LATER_TABLES = ("codex_mentions", "replace_batch_blobs", "replace_batches",
-                "sync_settings", "sync_ids", "sync_peers", "sync_doc_updates", "passages_fts", "passage_index")
+                "sync_settings", "sync_ids", "sync_peers", "sync_doc_updates", "passages_fts", "passage_index",
+                "passages_bigram")
 
 
 def test_a_store_from_before_the_cjk_indexes_gets_them_filled(private_dirs: Path) -> None:

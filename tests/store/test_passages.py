@@ -33,3 +33,28 @@ def test_passages_are_indexed_lazily_found_by_stem_and_reindexed_after_an_edit(s
     assert store.passages.sync([blob.id]) == 1
     assert store.passages.search([blob.id], '"lamp"*') == []
     assert store.passages.count([blob.id]) == 1
+
+
+def test_chinese_passages_are_found_by_terms_inside_their_runs(store: Store) -> None:
+    from reyna_desktop.store.passages import BIGRAMS
+    from reyna_desktop.store.text import bigram_expression
+    from tests.store.data.cjk_texts import KUANGREN_RIJI
+
+    book = store.buckets.create("狂人日记", "book")
+    blob = store.blobs.create({"content": KUANGREN_RIJI}, bucket_ids=[book.id])
+    english = store.blobs.create({"content": "The keepers lit the lamps at dusk."}, bucket_ids=[book.id])
+    both = [blob.id, english.id]
+    store.passages.sync(both)
+    # Passages are measured by the one count: the first short paragraphs join until 40 characters.
+    assert split_passages(KUANGREN_RIJI)[0].startswith("今天晚上，很好的月光。\n\n我不见他")
+    assert store.passages.matching(both, '"月光"*') == set()  # the word index sees whole runs only
+    for term in ("狗", "月光", "赵家的狗", "三十多年"):  # one, two and more characters, mid-run
+        hits = store.passages.search(both, bigram_expression(term), index=BIGRAMS)
+        assert hits and all(h.blob_id == blob.id and term in h.text for h in hits), term
+    assert store.passages.matching(both, bigram_expression("孙悟空"), index=BIGRAMS) == set()
+    assert store.passages.matching(both, bigram_expression("家狗"), index=BIGRAMS) == set()  # not a substring
+
+    store.blobs.update(blob.id, {"content": "我怕得有理。"})
+    store.passages.sync(both)
+    assert store.passages.matching(both, bigram_expression("月光"), index=BIGRAMS) == set()  # old rows gone
+    assert store.passages.matching(both, bigram_expression("有理"), index=BIGRAMS) == {(blob.id, 0)}
