@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from reyna_desktop.book_language import bucket_language, primary_subtag
 from reyna_desktop.models import Bucket
 from reyna_desktop.store.text import CHARACTERS, WORDS, count_unit
 
@@ -29,8 +30,7 @@ def unit_for_language(language: object) -> str | None:
     """The unit a BCP 47 language tag ("zh-Hant", "ja", "en_GB") implies; None without a tag."""
     if not isinstance(language, str) or not language.strip():
         return None
-    base = language.replace("_", "-").split("-")[0].strip().lower()
-    return CHARACTERS if base in CHARACTER_LANGUAGES else WORDS
+    return CHARACTERS if primary_subtag(language.strip()) in CHARACTER_LANGUAGES else WORDS
 
 
 def chain_unit(chain: list[Bucket], judge_text: Callable[[str], str]) -> str:
@@ -71,11 +71,7 @@ def blob_language_unit(store, blob_id: str) -> str | None:
     """Off the UI thread: the unit the language of the blob's (first) bucket implies, None when
     no bucket above it names a language (then its own text decides: `draft_unit`)."""
     blob = store.blobs.get(blob_id)
-    for bucket_id in blob.bucket_ids[:1]:
-        for bucket in [store.buckets.get(bucket_id), *reversed(store.buckets.ancestors(bucket_id))]:
-            if (unit := unit_for_language(bucket.metadata.get("language"))) is not None:
-                return unit
-    return None
+    return unit_for_language(bucket_language(store, blob.bucket_ids[0])) if blob.bucket_ids else None
 
 
 def draft_unit(language_unit: str | None, text: str) -> str:
