@@ -303,12 +303,11 @@ def main() -> None:
     parser.add_argument("--only", choices=["expansion", "chat"], default=None)
     parser.add_argument("--limit", type=int, default=None, help="only the first N drafts / questions")
     parser.add_argument("--corpus", default="quality_corpus.json",
-                        help="a corpus in bench/data (alice_questions.json: held-out chat questions, no drafts)")
+                        help="a corpus in bench/data (alice_questions.json: held-out chat questions, no drafts; "
+                             "quality_corpus_zh.json: the Chinese one)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--n-ctx", type=int, default=None, help="context size (default: the app's setting)")
     parser.add_argument("--param", action="append", default=[], help="a text-expansion param, KEY=JSON")
-    parser.add_argument("--corpus", default="quality_corpus.json",
-                        help="a corpus in bench/data (quality_corpus_zh.json: the Chinese one)")
     args = parser.parse_args()
 
     corpus = json.loads((DATA / args.corpus).read_text(encoding="utf-8"))
