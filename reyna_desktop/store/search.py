@@ -28,6 +28,7 @@ _PHRASE = re.compile(r'"([^"]+)"')
 BLOB_WEIGHTS = "10.0, 1.0, 3.0"
 BUCKET_WEIGHTS = "10.0, 2.0, 3.0"
 CJK_WEIGHTS = "10.0, 1.0"
+CANDIDATES_PER_HIT = 5  # an index's best matches ranked per hit wanted, before the filters
 
 
 def match_expression(query: str) -> str | None:
@@ -64,6 +65,11 @@ class Query:
     @property
     def empty(self) -> bool:
         return self.words is None and not self.long_cjk and not self.short_cjk
+
+    @property
+    def single_index(self) -> bool:
+        """The query is matched in one index (a hit of one index's best is a hit)."""
+        return [self.words is not None, bool(self.long_cjk), bool(self.short_cjk)].count(True) == 1
 
     def cjk_match(self) -> str:
         return " ".join(f'"{t}"' for t in self.long_cjk)
@@ -124,32 +130,14 @@ class Search:
         limit: int,
         marks: tuple[str, str],
     ) -> list[SearchHit]:
-        sources, scores, params = self._blob_sources(query)
-        clauses = ["b.deleted_at IS NULL"]
-        member = (
-            "SELECT 1 FROM blob_buckets bb JOIN buckets c ON c.id = bb.bucket_id"
-            " WHERE bb.blob_id = b.id AND c.deleted_at IS NULL"
-        )
-        if types:
-            member += (
-                " AND EXISTS (SELECT 1 FROM buckets a WHERE c.path LIKE a.path || '%' AND a.type IN "
-                f"({','.join('?' for _ in types)}))"
-            )
-            params.extend(types)
-        if within:
-            member += " AND c.path LIKE (SELECT path FROM buckets WHERE id = ?) || '%'"
-            params.append(within)
-        clauses.append(f"EXISTS ({member})")
-        if schema_ids:
-            clauses.append(f"b.schema_id IN ({','.join('?' for _ in schema_ids)})")
-            params.extend(schema_ids)
-        params.append(limit)
-        rows = self.store.query(
-            f"""SELECT b.id, b.seq, b.title, b.schema_id, {" + ".join(scores)} AS score
-                FROM blobs b {" ".join(sources)}
-                WHERE {" AND ".join(clauses)} ORDER BY score LIMIT ?""",
-            params,
-        )
+        if query.single_index:
+            # Rank within the index first and filter only its best: a common word matches most
+            # blobs, and checking each one's buckets costs more than the ranking itself.
+            rows = self._ranked_blobs(query, types, schema_ids, within, limit, limit * CANDIDATES_PER_HIT)
+            if len(rows) < limit:  # the filters dropped too many of them: rank every match
+                rows = self._ranked_blobs(query, types, schema_ids, within, limit, None)
+        else:
+            rows = self._ranked_blobs(query, types, schema_ids, within, limit, None)
         hits = []
         for row in rows:
             buckets = [
@@ -171,8 +159,39 @@ class Search:
             )
         return hits
 
+    def _ranked_blobs(self, query: Query, types: list[str] | None, schema_ids: list[str] | None,
+                      within: str | None, limit: int, candidates: int | None) -> list[Any]:
+        """The best `limit` live blobs matching the query; with `candidates`, among only that many
+        of each index's best matches."""
+        sources, scores, params = self._blob_sources(query, candidates)
+        clauses = ["b.deleted_at IS NULL"]
+        member = (
+            "SELECT 1 FROM blob_buckets bb JOIN buckets c ON c.id = bb.bucket_id"
+            " WHERE bb.blob_id = b.id AND c.deleted_at IS NULL"
+        )
+        if types:
+            member += (
+                " AND EXISTS (SELECT 1 FROM buckets a WHERE c.path LIKE a.path || '%' AND a.type IN "
+                f"({','.join('?' for _ in types)}))"
+            )
+            params.extend(types)
+        if within:
+            member += " AND c.path LIKE (SELECT path FROM buckets WHERE id = ?) || '%'"
+            params.append(within)
+        clauses.append(f"EXISTS ({member})")
+        if schema_ids:
+            clauses.append(f"b.schema_id IN ({','.join('?' for _ in schema_ids)})")
+            params.extend(schema_ids)
+        params.append(limit)
+        return self.store.query(
+            f"""SELECT b.id, b.seq, b.title, b.schema_id, {" + ".join(scores)} AS score
+                FROM blobs b {" ".join(sources)}
+                WHERE {" AND ".join(clauses)} ORDER BY score LIMIT ?""",
+            params,
+        )
+
     @staticmethod
-    def _blob_sources(query: Query) -> tuple[list[str], list[str], list[Any]]:
+    def _blob_sources(query: Query, candidates: int | None = None) -> tuple[list[str], list[str], list[Any]]:
         """The joins that find matching blobs (one per index the query needs), their scores
         (lower is better, as bm25) and their parameters."""
         sources: list[str] = []
@@ -183,12 +202,13 @@ class Search:
             ("blobs_cjk", CJK_WEIGHTS, query.cjk_match() if query.long_cjk else None),
             ("blobs_bigram", CJK_WEIGHTS, query.bigram_match() if query.short_cjk else None),
         )
+        best = f" ORDER BY score LIMIT {int(candidates)}" if candidates else ""
         for alias, (table, weights, expression) in enumerate(wanted):
             if expression is None:
                 continue
             sources.append(
                 f"""JOIN (SELECT rowid, bm25({table}, {weights}) AS score FROM {table}
-                          WHERE {table} MATCH ?) m{alias} ON m{alias}.rowid = b.seq"""
+                          WHERE {table} MATCH ?{best}) m{alias} ON m{alias}.rowid = b.seq"""
             )
             scores.append(f"m{alias}.score")
             params.append(expression)

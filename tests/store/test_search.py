@@ -43,3 +43,16 @@ def test_diacritics_are_folded(store: Store) -> None:
     bucket = store.buckets.create("B", "research")
     blob = store.blobs.create({"content": "Un café à Montréal"}, bucket_ids=[bucket.id])
     assert store.search("cafe montreal")[0].id == blob.id
+
+
+def test_the_best_live_hits_come_back_when_the_best_matches_are_in_the_trash(store: Store) -> None:
+    """Search ranks an index's best matches before it checks their buckets: when those are all
+    trashed, it ranks every match instead of returning too few."""
+    old = store.buckets.create("Old drafts", "folder")
+    live = store.buckets.create("Chapter", "chapter")
+    for n in range(12):  # titles weigh most: these rank first
+        store.blobs.create({"content": f"Lantern lantern {n}.", "title": "Lantern"}, bucket_ids=[old.id])
+    kept = [store.blobs.create({"content": f"A lantern in chapter {n}."}, bucket_ids=[live.id]).id for n in range(3)]
+    store.buckets.trash(old.id)
+    hits = store.search("lantern", kinds=("blob",), limit=2)
+    assert len(hits) == 2 and {h.id for h in hits} <= set(kept)
