@@ -53,6 +53,7 @@ BEFORE_CREDIT = 0.5  # a term found in the passage before (what led up to this o
 FRAME_WEIGHT = 0.3  # a frame word ("daughter" in "which daughter") weighs this share of its rarity
 KIND_BONUS = 0.3  # a sentence holding an answer of the kind asked
 MAX_CJK_TERMS = 10
+GAP = "…"  # between two quoted sentences that are not next to each other in the passage
 
 
 @dataclass
@@ -223,7 +224,7 @@ def _score(passage: str, before: str, terms: list[_Term], asked: Question, names
     if len(chosen) < QUOTE_SENTENCES:  # the next best sentence, if its own words cover part of the question
         rest = sorted((i for i in range(len(found)) if i != best), key=lambda i: -values[i])
         chosen.update(i for i in rest[: QUOTE_SENTENCES - len(chosen)] if sentence_value(i, with_context=False) > 0)
-    quote = join_all([found[i] for i in sorted(chosen)])
+    quote = join_all(_with_gaps(found, sorted(chosen)))
     return _Scored(coverage, (coverage + values[best]) / 2, quote)
 
 
@@ -258,11 +259,21 @@ def find_sources(store: Store, bucket_id: str, question: str, *, limit: int = 3)
     return find_evidence(store, bucket_id, question, limit=limit).sources
 
 
+def _with_gaps(found: list[str], chosen: list[int]) -> list[str]:
+    """The chosen sentences in order, with GAP where the quote skips some of the passage."""
+    out: list[str] = []
+    for n, index in enumerate(chosen):
+        if n and index > chosen[n - 1] + 1:
+            out.append(GAP)
+        out.append(found[index])
+    return out
+
+
 def quote_span(text: str, quote: str) -> tuple[int, int] | None:
     """Where a source's quote stands in its blob's text: from the start of its first sentence to
     the end of its last (the quote's whitespace was normalised; its sentences may skip some
     between them). None when the text no longer has it (edited since)."""
-    quoted = sentences(quote)
+    quoted = [q for q in (s.strip().strip(GAP).strip() for s in sentences(quote)) if q]
     if not quoted:
         return None
     first = _loose(quoted[0]).search(text)

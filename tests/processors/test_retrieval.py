@@ -90,3 +90,18 @@ def test_a_sentence_the_draft_and_its_expansion_share_is_quoted_once(store: Stor
     evidence = find_evidence(store, root, "How many days was Mara Vell at sea?")
     forty = [s for s in evidence.sources if "forty days" in s.snippet]
     assert len(forty) == 1 and len(evidence.sources) >= 2  # the other quotes say something else
+
+
+def test_a_quote_that_skips_sentences_says_so_and_is_still_found(store: Store) -> None:
+    from reyna_desktop.processors.retrieval import quote_span
+
+    root = store.buckets.create("Gull Rock", "book")
+    chapter = store.buckets.create("Chapter Three", "chapter", parent_id=root.id)
+    text = ("Tomas rowed out to the island at dawn. The gulls were loud over the grey water. "
+            "On the island Tomas found the old keeper's brass lantern.")
+    store.blobs.create({"content": text}, bucket_ids=[chapter.id])
+    snippet = find_evidence(store, root.id, "What did Tomas find on the island?").sources[0].snippet
+    assert snippet == ("Tomas rowed out to the island at dawn. … "
+                       "On the island Tomas found the old keeper's brass lantern.")
+    start, end = quote_span(text, snippet) or (0, 0)
+    assert (start, end) == (0, len(text))  # the window selects from the first quoted sentence to the last
