@@ -139,7 +139,7 @@ def find_evidence(store: Store, bucket_id: str, question: str, *, limit: int = 3
             break
         if score.coverage < THRESHOLD:
             continue
-        said = {" ".join(s.split()).casefold() for s in sentences(score.quote)}
+        said = {" ".join(s.split()).casefold() for s in _quoted_sentences(score.quote)}
         if said & quoted:
             continue  # a draft and its expansion share sentences: each is quoted once
         quoted |= said
@@ -273,7 +273,7 @@ def quote_span(text: str, quote: str) -> tuple[int, int] | None:
     """Where a source's quote stands in its blob's text: from the start of its first sentence to
     the end of its last (the quote's whitespace was normalised; its sentences may skip some
     between them). None when the text no longer has it (edited since)."""
-    quoted = [q for q in (s.strip().strip(GAP).strip() for s in sentences(quote)) if q]
+    quoted = _quoted_sentences(quote)
     if not quoted:
         return None
     first = _loose(quoted[0]).search(text)
@@ -281,6 +281,11 @@ def quote_span(text: str, quote: str) -> tuple[int, int] | None:
         return None
     last = _loose(quoted[-1]).search(text, first.start()) if len(quoted) > 1 else first
     return first.start(), (last or first).end()
+
+
+def _quoted_sentences(quote: str) -> list[str]:
+    """The sentences of a quote, without the GAP marks between them."""
+    return [q for q in (s.strip().strip(GAP).strip() for s in sentences(quote)) if q]
 
 
 def _loose(sentence: str) -> re.Pattern[str]:

@@ -105,3 +105,8 @@ def test_a_quote_that_skips_sentences_says_so_and_is_still_found(store: Store) -
                        "On the island Tomas found the old keeper's brass lantern.")
     start, end = quote_span(text, snippet) or (0, 0)
     assert (start, end) == (0, len(text))  # the window selects from the first quoted sentence to the last
+    later = store.buckets.create("Chapter Four", "chapter", parent_id=root.id)
+    store.blobs.create({"content": "Tomas sailed back to the island at noon. The wind had dropped by then. "
+                                   "On the island Tomas found a second lantern in the sand."}, bucket_ids=[later.id])
+    both = find_evidence(store, root.id, "What did Tomas find on the island?").sources
+    assert len(both) == 2 and all(" … " in s.snippet for s in both)  # the marks are no shared sentence
