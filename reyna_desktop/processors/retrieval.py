@@ -53,6 +53,7 @@ BEFORE_CREDIT = 0.5  # a term found in the passage before (what led up to this o
 FRAME_WEIGHT = 0.3  # a frame word ("daughter" in "which daughter") weighs this share of its rarity
 KIND_BONUS = 0.3  # a sentence holding an answer of the kind asked
 MAX_CJK_TERMS = 10
+MODEL_TEXT_WEIGHT = 0.8  # a passage of an expansion not yet marked final ranks at this share
 GAP = "…"  # between two quoted sentences that are not next to each other in the passage
 
 
@@ -131,7 +132,11 @@ def find_evidence(store: Store, bucket_id: str, question: str, *, limit: int = 3
     before = store.passages.at([(h.blob_id, h.position - 1) for h in hits if h.position > 0])
     names = proper_names([h.text for h in hits])
     scored = [_score(h.text, before.get((h.blob_id, h.position - 1), ""), terms, asked, names) for h in hits]
-    ranked = sorted(zip(scored, hits, strict=True), key=lambda pair: -pair[0].rank)
+    # The author's words before the model's: an expansion repeats its draft's sentences and adds
+    # its own, which are no evidence of what the book says until the author marks it final.
+    model_made = {b.id for b in blobs if b.processor_id and not b.is_final}
+    ranked = sorted(zip(scored, hits, strict=True),
+                    key=lambda pair: -pair[0].rank * (MODEL_TEXT_WEIGHT if pair[1].blob_id in model_made else 1.0))
     titles: dict[str, str] = {}
     quoted: set[str] = set()
     for score, hit in ranked:

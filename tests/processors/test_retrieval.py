@@ -110,3 +110,12 @@ def test_a_quote_that_skips_sentences_says_so_and_is_still_found(store: Store) -
                                    "On the island Tomas found a second lantern in the sand."}, bucket_ids=[later.id])
     both = find_evidence(store, root.id, "What did Tomas find on the island?").sources
     assert len(both) == 2 and all(" … " in s.snippet for s in both)  # the marks are no shared sentence
+
+
+def test_the_author_s_draft_is_quoted_before_the_model_s_expansion_of_it(store: Store) -> None:
+    root, harbour, _ = book(store)
+    chapter = store.blobs.get(harbour).bucket_ids[0]
+    store.blobs.create({"content": "Captain Mara Vell had been at sea for forty days, she said, and forty nights."},
+                       bucket_ids=[chapter], processor_id="text-expansion", title="Landfall (expanded)")
+    evidence = find_evidence(store, root, "How many days was Mara Vell at sea?")
+    assert evidence.sources[0].blob_id == harbour
