@@ -39,7 +39,6 @@ from reyna_desktop.processors.word_forms import stem
 if TYPE_CHECKING:
     from reyna_desktop.processors.base import JobContext
 
-NOT_MENTIONED = ENGLISH.not_mentioned
 SUPPORTED = 0.75  # share of the answer's content words that must occur in the quoted sentences
 ANSWER_TOKENS = 40
 ANSWER_TEMPERATURE = 0.1

@@ -259,11 +259,6 @@ def _title(store: Store, blob_id: str) -> str:
     return blob.title or (bucket.name if bucket else blob_id)
 
 
-def find_sources(store: Store, bucket_id: str, question: str, *, limit: int = 3) -> list[Source]:
-    """The supporting passages only (for callers that do not need the weights)."""
-    return find_evidence(store, bucket_id, question, limit=limit).sources
-
-
 def _with_gaps(found: list[str], chosen: list[int]) -> list[str]:
     """The chosen sentences in order, with GAP where the quote skips some of the passage."""
     out: list[str] = []

@@ -35,9 +35,6 @@ def stops(texts: PromptTexts = ENGLISH) -> list[str]:
     return [f"\n\n{texts.text_label}", f"\n{texts.text_label}", "\n\n", f"\n{texts.summary_label}"]
 
 
-STOP = stops()
-
-
 def summary_prompt(text: str, texts: PromptTexts = ENGLISH) -> str:
     """Few-shot, with the text on one line like the examples' (paragraph breaks would read as the
     end of the text, and dialogue as something to continue)."""
